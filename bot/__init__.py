@@ -1,0 +1,1 @@
+"""Tandem's Telegram adapter, storage, settings, console chat and command line."""

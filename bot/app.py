@@ -1,0 +1,109 @@
+"""The composition root: settings in, a ready python-telegram-bot `Application` out.
+
+Tests call the same functions with an offline request object, so what they exercise is what
+runs in production.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine as DatabaseEngine
+from telegram import BotCommand, Update
+from telegram.ext import Application, ApplicationBuilder, TypeHandler
+from telegram.request import BaseRequest
+
+from bot.ordering import PerUserUpdateProcessor
+from bot.service import TandemService
+from bot.settings import Settings
+from bot.storage.database import create_database_engine, migrate
+from bot.telegram_adapter import ChartRenderer, TelegramAdapter, on_error
+from content import Content, load_content
+from flows.engine import Engine
+from flows.registry import build_engine
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    """Everything built from settings that the adapter, the console and the CLI share."""
+
+    settings: Settings
+    content: Content
+    engine: Engine
+    database: DatabaseEngine
+    service: TandemService
+
+
+def build_runtime(
+    settings: Settings, *, content: Content | None = None, migrate_schema: bool = True
+) -> Runtime:
+    """Load content, open (and migrate) the database, and build the engine once."""
+    content = content or load_content()
+    database = create_database_engine(settings.database_url, hide_parameters=True)
+    if migrate_schema:
+        migrate(database)
+    engine = build_engine(content, admin_ids=settings.admin_ids)
+    service = TandemService(engine, database)
+    return Runtime(settings, content, engine, database, service)
+
+
+def chart_renderer() -> ChartRenderer | None:
+    """The progress chart renderer, if that feature is installed."""
+    try:
+        from bot import progress_chart
+    except ImportError:
+        return None
+    renderer: ChartRenderer | None = getattr(progress_chart, "render_chart", None)
+    return renderer
+
+
+def build_application(
+    runtime: Runtime,
+    *,
+    request: BaseRequest | None = None,
+    updates_request: BaseRequest | None = None,
+) -> Application:
+    """The Telegram application with Tandem's one handler, error handler and command menu."""
+    settings = runtime.settings
+    builder = (
+        ApplicationBuilder()
+        .token(settings.bot_token)
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.file_base_url)
+        .concurrent_updates(PerUserUpdateProcessor(settings.concurrent_updates))
+        .post_init(_register_commands(runtime))
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(updates_request or request)
+    application = builder.build()
+    adapter = TelegramAdapter(
+        runtime.service,
+        in_thread=settings.is_postgresql,
+        chart_renderer=chart_renderer(),
+    )
+    application.bot_data["adapter"] = adapter
+    application.bot_data["error_text"] = runtime.content.text("common.error")
+    application.add_handler(TypeHandler(Update, adapter.on_update))
+    application.add_error_handler(on_error)
+    return application
+
+
+def bot_commands(runtime: Runtime) -> list[BotCommand]:
+    """The command menu Telegram shows next to the text field."""
+    return [
+        BotCommand(spec.name, runtime.content.text(spec.description_key or ""))
+        for spec in runtime.engine.visible_commands()
+    ]
+
+
+def _register_commands(runtime: Runtime) -> Callable[[Application], Coroutine[Any, Any, None]]:
+    async def post_init(application: Application) -> None:
+        await application.bot.set_my_commands(bot_commands(runtime))
+        logger.info("registered %d commands", len(bot_commands(runtime)))
+
+    return post_init

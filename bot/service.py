@@ -1,0 +1,58 @@
+"""One event, one transaction: idempotency, the engine, and a retry on a lost race."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import Engine as DatabaseEngine
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from bot.storage.sql_store import SqlStore, TextCipher
+from flows.engine import Engine
+from flows.events import Event, Reply
+from flows.ports import ConflictError
+
+logger = logging.getLogger(__name__)
+
+ATTEMPTS = 3
+
+
+class TandemService:
+    """Runs the engine for one event inside one database transaction."""
+
+    def __init__(
+        self, engine: Engine, database: DatabaseEngine, cipher: TextCipher | None = None
+    ) -> None:
+        self.engine = engine
+        self.database = database
+        self.cipher = cipher
+
+    def process(self, event: Event) -> list[Reply]:
+        """Handle `event` and commit; a redelivered update returns no replies.
+
+        On a conflict (another worker changed the same conversation, or created the same new
+        person) the whole event is retried from a fresh read; anything else rolls back and
+        propagates, leaving the state exactly as before the event.
+        """
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                with self.database.begin() as connection:
+                    store = SqlStore(connection, self.cipher)
+                    if event.update_id is not None and not store.claim_update(
+                        event.update_id, event.now
+                    ):
+                        logger.info("update %s already processed; skipping", event.update_id)
+                        return []
+                    return self.engine.handle(event, store)
+            except (ConflictError, IntegrityError, OperationalError) as exc:
+                if attempt == ATTEMPTS or (
+                    isinstance(exc, OperationalError) and "locked" not in str(exc.orig)
+                ):
+                    raise
+                logger.info(
+                    "retrying update %s for user %s after %s",
+                    event.update_id,
+                    event.user_id,
+                    type(exc).__name__,
+                )
+        raise AssertionError("unreachable")

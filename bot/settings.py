@@ -1,0 +1,153 @@
+"""Typed settings, read once from the environment (and `.env` via python-dotenv).
+
+A missing or malformed setting raises `SettingsError`, whose message is one line naming the
+setting and saying how to fix it; the command line prints it without a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+from bot.storage.database import DatabaseUrlError, normalize_url
+
+DEFAULT_DATABASE_URL = "sqlite:///data/tandem.db"
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_FILE_BASE_URL = "https://api.telegram.org/file/bot"
+TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable about Tandem (see the table in README.md)."""
+
+    bot_token: str = ""
+    database_url: str = DEFAULT_DATABASE_URL
+    api_base_url: str = DEFAULT_API_BASE_URL
+    file_base_url: str = DEFAULT_FILE_BASE_URL
+    log_level: str = "INFO"
+    admin_ids: frozenset[int] = field(default_factory=frozenset)
+    concurrent_updates: int = 16
+
+    @property
+    def is_postgresql(self) -> bool:
+        """Whether the database is PostgreSQL (the scale-out backend)."""
+        return normalize_url(self.database_url).get_backend_name() == "postgresql"
+
+
+def _int(name: str, raw: str, minimum: int, maximum: int) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if not minimum <= value <= maximum:
+        raise SettingsError(f"{name} must be between {minimum} and {maximum}, got {value}")
+    return value
+
+
+def _base_url(name: str, raw: str) -> str:
+    if not re.match(r"^https?://[^\s/]+", raw):
+        raise SettingsError(
+            f"{name} must be an http(s) URL ending where the token goes, "
+            f"e.g. http://127.0.0.1:8081/bot — got {raw!r}"
+        )
+    return raw
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None,
+    *,
+    dotenv_path: Path | None = Path(".env"),
+    require_token: bool = True,
+) -> Settings:
+    """Read settings from `.env` (if present) overlaid by the environment, and validate them."""
+    values: dict[str, str] = {}
+    if dotenv_path is not None and dotenv_path.exists():
+        values.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+
+    def get(name: str, default: str = "") -> str:
+        return values.get(name, default).strip() or default
+
+    token = get("BOT_TOKEN")
+    if require_token and not token:
+        raise SettingsError(
+            "BOT_TOKEN is not set: open Telegram, talk to @BotFather, send /newbot, and put "
+            "the token it gives you in .env as BOT_TOKEN=123456:ABC..."
+        )
+    if token and not TOKEN_SHAPE.match(token):
+        raise SettingsError(
+            "BOT_TOKEN does not look like a bot token (it should be like 123456789:AAE...); "
+            "copy it again from @BotFather"
+        )
+    database_url = get("DATABASE_URL", DEFAULT_DATABASE_URL)
+    try:
+        normalize_url(database_url)
+    except DatabaseUrlError as exc:
+        raise SettingsError(f"DATABASE_URL {exc}") from None
+    log_level = get("LOG_LEVEL", "INFO").upper()
+    if log_level not in LOG_LEVELS:
+        raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {log_level!r}")
+    admin_raw = [part.strip() for part in get("ADMIN_IDS").split(",") if part.strip()]
+    if any(not part.lstrip("-").isdigit() for part in admin_raw):
+        raise SettingsError(
+            "ADMIN_IDS must be Telegram user ids separated by commas, e.g. 12345,67890"
+        )
+    return Settings(
+        bot_token=token,
+        database_url=database_url,
+        api_base_url=_base_url(
+            "TELEGRAM_API_BASE_URL", get("TELEGRAM_API_BASE_URL", DEFAULT_API_BASE_URL)
+        ),
+        file_base_url=_base_url(
+            "TELEGRAM_FILE_BASE_URL", get("TELEGRAM_FILE_BASE_URL", DEFAULT_FILE_BASE_URL)
+        ),
+        log_level=log_level,
+        admin_ids=frozenset(int(part) for part in admin_raw),
+        concurrent_updates=_int("CONCURRENT_UPDATES", get("CONCURRENT_UPDATES", "16"), 1, 256),
+    )
+
+
+class RedactSecrets(logging.Filter):
+    """Last line of defence: replaces secrets (the bot token) in any record that gets through."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's message with secrets masked."""
+        message = record.getMessage()
+        if any(secret in message for secret in self.secrets):
+            for secret in self.secrets:
+                message = message.replace(secret, "[redacted]")
+            record.msg, record.args = message, None
+        return True
+
+
+def configure_logging(level: str, secrets: list[str] | None = None) -> None:
+    """Log to stderr at `level`, never a token or a person's words.
+
+    The HTTP client logs every request URL, and the URL carries the bot token; the Bot API
+    client logs request parameters (people's messages) at DEBUG. Both stay at WARNING.
+    """
+    logging.basicConfig(
+        level=getattr(logging, level),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in ("httpx", "httpcore", "telegram.Bot", "telegram.ext.ExtBot", "transitions"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    redact = RedactSecrets(secrets or [])
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redact)

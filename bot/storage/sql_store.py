@@ -1,0 +1,220 @@
+"""The engine's `Store` on SQLAlchemy Core, bound to one connection and one transaction.
+
+Core statements rather than ORM objects: the hot path is a handful of small statements per event
+and the ORM's unit-of-work bookkeeping would cost more than the statements themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any, Protocol, cast
+
+from sqlalchemy import Connection, Table, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from bot.storage.models import Conversation, Entry, ProcessedUpdate, User
+from flows.ports import ConflictError, ConversationRecord, EntryRecord, UserRecord
+
+users = cast(Table, User.__table__)
+conversations = cast(Table, Conversation.__table__)
+entries = cast(Table, Entry.__table__)
+processed_updates = cast(Table, ProcessedUpdate.__table__)
+
+USER_FIELDS = tuple(c.name for c in users.columns)
+CONVERSATION_FIELDS = ("flow", "state", "context", "version")
+
+
+class TextCipher(Protocol):
+    """Turns a person's free text into what is stored, and back."""
+
+    def encrypt(self, text: str) -> str:
+        """Text as stored."""
+
+    def decrypt(self, stored: str) -> str:
+        """Text as written."""
+
+
+class PlainText:
+    """No encryption at rest: text is stored as written."""
+
+    def encrypt(self, text: str) -> str:
+        """Return the text unchanged."""
+        return text
+
+    def decrypt(self, stored: str) -> str:
+        """Return the text unchanged."""
+        return stored
+
+
+class SqlStore:
+    """`flows.ports.Store` on one open transaction; it never commits (the caller does)."""
+
+    def __init__(self, connection: Connection, cipher: TextCipher | None = None) -> None:
+        self.connection = connection
+        self.cipher: TextCipher = cipher or PlainText()
+
+    # Idempotency
+
+    def claim_update(self, update_id: int, now: datetime) -> bool:
+        """Record an update id; False if it was already processed (a redelivery)."""
+        dialect = self.connection.dialect.name
+        maker = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = (
+            maker(processed_updates)
+            .values(update_id=update_id, processed_at=now)
+            .on_conflict_do_nothing(index_elements=["update_id"])
+            .returning(processed_updates.c.update_id)
+        )
+        return self.connection.execute(statement).first() is not None
+
+    def prune_updates(self, before: datetime) -> int:
+        """Forget processed update ids older than `before`."""
+        statement = delete(processed_updates).where(processed_updates.c.processed_at < before)
+        return self.connection.execute(statement).rowcount
+
+    # People and conversations
+
+    def load(self, user_id: int) -> tuple[UserRecord | None, ConversationRecord | None]:
+        """Read a person and their conversation in one round trip."""
+        statement = (
+            select(users, *(conversations.c[name] for name in CONVERSATION_FIELDS))
+            .select_from(users.outerjoin(conversations))
+            .where(users.c.user_id == user_id)
+        )
+        if self.connection.dialect.name == "postgresql":
+            # Several workers may hold events of the same person: lock the person's row so
+            # their events are handled one at a time, in the order the locks are granted.
+            statement = statement.with_for_update(of=users)
+        row = self.connection.execute(statement).first()
+        if row is None:
+            return None, None
+        values = row._mapping
+        user = UserRecord(**{name: values[users.c[name]] for name in USER_FIELDS})
+        user.prefs = dict(user.prefs or {})
+        if values[conversations.c.flow] is None:
+            return user, None
+        conversation = ConversationRecord(
+            user_id=user_id,
+            flow=values[conversations.c.flow],
+            state=values[conversations.c.state],
+            context=dict(values[conversations.c.context] or {}),
+            version=values[conversations.c.version],
+        )
+        return user, conversation
+
+    def create_user(self, user: UserRecord) -> None:
+        """Insert a new person."""
+        self.connection.execute(insert(users).values(**_user_values(user)))
+
+    def save_user(self, user: UserRecord) -> None:
+        """Write every field of an existing person."""
+        values = _user_values(user)
+        del values["user_id"]
+        self.connection.execute(
+            update(users).where(users.c.user_id == user.user_id).values(**values)
+        )
+
+    def save_conversation(self, conversation: ConversationRecord) -> None:
+        """Insert or update with an optimistic version check."""
+        now = datetime.now(UTC)
+        if conversation.version == 0:
+            self.connection.execute(
+                insert(conversations).values(
+                    user_id=conversation.user_id,
+                    flow=conversation.flow,
+                    state=conversation.state,
+                    context=conversation.context,
+                    version=1,
+                    updated_at=now,
+                )
+            )
+            conversation.version = 1
+            return
+        result = self.connection.execute(
+            update(conversations)
+            .where(
+                conversations.c.user_id == conversation.user_id,
+                conversations.c.version == conversation.version,
+            )
+            .values(
+                flow=conversation.flow,
+                state=conversation.state,
+                context=conversation.context,
+                version=conversation.version + 1,
+                updated_at=now,
+            )
+        )
+        if result.rowcount != 1:
+            raise ConflictError(f"conversation of user {conversation.user_id} changed meanwhile")
+        conversation.version += 1
+
+    # Entries
+
+    def add_entry(
+        self,
+        user_id: int,
+        kind: str,
+        *,
+        content_id: str | None = None,
+        text: str | None = None,
+        data: dict[str, Any] | None = None,
+        created_at: datetime,
+    ) -> int:
+        """Store a journal entry (free text through the cipher) and return its id."""
+        result = self.connection.execute(
+            insert(entries)
+            .values(
+                user_id=user_id,
+                kind=kind,
+                content_id=content_id,
+                text=None if text is None else self.cipher.encrypt(text),
+                data=data,
+                created_at=created_at,
+            )
+            .returning(entries.c.id)
+        )
+        return int(result.scalar_one())
+
+    def list_entries(
+        self,
+        user_id: int,
+        *,
+        kinds: Sequence[str] | None = None,
+        offset: int = 0,
+        limit: int = 10,
+    ) -> list[EntryRecord]:
+        """The person's entries, newest first."""
+        statement = select(entries).where(entries.c.user_id == user_id)
+        if kinds is not None:
+            statement = statement.where(entries.c.kind.in_(kinds))
+        statement = (
+            statement.order_by(entries.c.created_at.desc(), entries.c.id.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        return [self._entry(row._mapping) for row in self.connection.execute(statement)]
+
+    def count_entries(self, user_id: int, *, kinds: Sequence[str] | None = None) -> int:
+        """How many entries the person has (of the given kinds)."""
+        statement = select(func.count()).select_from(entries).where(entries.c.user_id == user_id)
+        if kinds is not None:
+            statement = statement.where(entries.c.kind.in_(kinds))
+        return int(self.connection.execute(statement).scalar_one())
+
+    def _entry(self, row: Any) -> EntryRecord:
+        stored = row["text"]
+        return EntryRecord(
+            id=row["id"],
+            user_id=row["user_id"],
+            kind=row["kind"],
+            content_id=row["content_id"],
+            text=None if stored is None else self.cipher.decrypt(stored),
+            data=row["data"],
+            created_at=row["created_at"],
+        )
+
+
+def _user_values(user: UserRecord) -> dict[str, Any]:
+    return {name: getattr(user, name) for name in USER_FIELDS}

@@ -1,0 +1,196 @@
+"""Telegram ⇄ engine: turn an `Update` into an `Event`, and `Reply` objects into Bot API calls."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    MessageEntity,
+    Update,
+)
+from telegram.constants import ChatType, MessageLimit
+from telegram.ext import ContextTypes
+
+from bot.service import TandemService
+from flows.events import Event, EventKind, Reply
+
+logger = logging.getLogger(__name__)
+
+ChartRenderer = Callable[[Any], bytes]
+
+
+def update_to_event(update: Update, now: datetime | None = None) -> Event | None:
+    """The engine's view of an update; None for updates Tandem does not answer."""
+    now = now or datetime.now(UTC)
+    query = update.callback_query
+    if query is not None:
+        chat_id = query.message.chat.id if query.message is not None else query.from_user.id
+        return Event(
+            user_id=query.from_user.id,
+            chat_id=chat_id,
+            kind=EventKind.BUTTON,
+            now=now,
+            payload=query.data or "",
+            update_id=update.update_id,
+            language=query.from_user.language_code,
+        )
+    message = update.message
+    if message is None or message.from_user is None or message.chat.type != ChatType.PRIVATE:
+        return None  # edits, channel posts, groups: Tandem is a one-to-one companion
+    common: dict[str, Any] = {
+        "user_id": message.from_user.id,
+        "chat_id": message.chat.id,
+        "now": now,
+        "update_id": update.update_id,
+        "language": message.from_user.language_code,
+    }
+    text = message.text
+    if text is None:
+        return Event(kind=EventKind.UNSUPPORTED, **common)
+    entity = message.entities[0] if message.entities else None
+    if entity is not None and entity.type == MessageEntity.BOT_COMMAND and entity.offset == 0:
+        command = text[1 : entity.length].split("@", 1)[0].lower()
+        return Event(
+            kind=EventKind.COMMAND, command=command, text=text[entity.length :].strip(), **common
+        )
+    return Event(kind=EventKind.TEXT, text=text, **common)
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    """Inline keyboard for a reply's buttons."""
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(button.label, callback_data=button.payload) for button in row]
+            for row in reply.buttons
+        ]
+    )
+
+
+def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+    """Cut a long text into message-sized parts, at paragraph or line breaks where possible."""
+    parts: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        if cut <= 0:
+            cut = limit
+        parts.append(text[:cut].rstrip())
+        text = text[cut:].lstrip("\n")
+    parts.append(text)
+    return parts
+
+
+class TelegramAdapter:
+    """The one handler Tandem registers: parse, run the engine, render. No logic of its own."""
+
+    def __init__(
+        self,
+        service: TandemService,
+        *,
+        in_thread: bool = False,
+        chart_renderer: ChartRenderer | None = None,
+    ) -> None:
+        self.service = service
+        self.in_thread = in_thread  # PostgreSQL: let several people's transactions overlap
+        self.chart_renderer = chart_renderer
+
+    async def on_update(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Handle any update."""
+        if not isinstance(update, Update):
+            return
+        event = update_to_event(update)
+        if event is None:
+            return
+        if self.in_thread:
+            replies = await asyncio.to_thread(self.service.process, event)
+        else:
+            replies = self.service.process(event)
+        logger.info(
+            "update=%s user=%s kind=%s replies=%d",
+            event.update_id,
+            event.user_id,
+            event.kind.value,
+            len(replies),
+        )
+        await self.send(context.bot, event.chat_id, replies, update.callback_query)
+
+    async def send(
+        self,
+        bot: Any,
+        chat_id: int,
+        replies: list[Reply],
+        query: CallbackQuery | None = None,
+    ) -> list[Message]:
+        """Send replies in order; a notice becomes the pressed button's toast when possible."""
+        sent: list[Message] = []
+        answered = False
+        for reply in replies:
+            if reply.notice and query is not None and not answered:
+                await query.answer(reply.text[:200])
+                answered = True
+                continue
+            if reply.chart is not None and self.chart_renderer is not None:
+                picture = await asyncio.to_thread(self.chart_renderer, reply.chart)
+                sent.append(
+                    await bot.send_photo(
+                        chat_id,
+                        photo=picture,
+                        caption=reply.text[: MessageLimit.CAPTION_LENGTH] or None,
+                        reply_markup=keyboard(reply),
+                    )
+                )
+                continue
+            if reply.document is not None:
+                document = reply.document
+                sent.append(
+                    await bot.send_document(
+                        chat_id,
+                        document=InputFile(document.data, filename=document.filename),
+                        caption=(document.caption or reply.text)[: MessageLimit.CAPTION_LENGTH]
+                        or None,
+                        reply_markup=keyboard(reply),
+                    )
+                )
+                continue
+            parts = split_text(reply.text)
+            for index, part in enumerate(parts):
+                last = index == len(parts) - 1
+                sent.append(
+                    await bot.send_message(
+                        chat_id, part, reply_markup=keyboard(reply) if last else None
+                    )
+                )
+        if query is not None and not answered:
+            await query.answer()
+        return sent
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the failure by update id and type (never its text), and apologise kindly."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    error = context.error
+    logger.error(
+        "error while handling update=%s: %s",
+        update_id,
+        type(error).__name__,
+        exc_info=(type(error), error, error.__traceback__) if error else None,
+    )
+    if isinstance(update, Update) and update.effective_chat is not None:
+        apology = context.bot_data.get("error_text")
+        if apology:
+            try:
+                if update.callback_query is not None:
+                    await update.callback_query.answer()
+                await context.bot.send_message(update.effective_chat.id, apology)
+            except Exception as exc:  # the apology itself failed: nothing more to do
+                logger.warning("could not send the apology: %s", type(exc).__name__)

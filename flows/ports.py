@@ -1,0 +1,102 @@
+"""The storage interface the engine needs, and the plain records it exchanges.
+
+`bot.storage.SqlStore` implements it on SQLAlchemy; the engine only ever sees this protocol, so
+flows stay free of SQL and a faster storage path can be swapped in without touching them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol
+
+
+class ConflictError(Exception):
+    """Someone else changed the conversation since we read it (optimistic locking)."""
+
+
+@dataclass(slots=True)
+class UserRecord:
+    """Everything Tandem keeps about a person besides their conversation and entries."""
+
+    user_id: int
+    chat_id: int
+    created_at: datetime
+    last_seen_at: datetime
+    consent: bool | None = None  # None: not asked yet
+    consent_at: datetime | None = None
+    language: str | None = None
+    timezone: str = "UTC"
+    daily_enabled: bool = False
+    daily_time: str | None = None  # "HH:MM", local
+    daily_paused_until: date | None = None
+    daily_skip_date: date | None = None
+    next_prompt_due_utc: datetime | None = None
+    active: bool = True  # False after the person blocked the bot
+    prefs: dict[str, Any] = field(default_factory=dict)  # small feature settings
+
+
+@dataclass(slots=True)
+class ConversationRecord:
+    """Where a person is: the flow, its state, a small JSON context, and a version for locking."""
+
+    user_id: int
+    flow: str
+    state: str
+    context: dict[str, Any]
+    version: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRecord:
+    """Something the person wrote or chose, kept in their journal."""
+
+    id: int
+    user_id: int
+    kind: str
+    content_id: str | None
+    text: str | None
+    data: dict[str, Any] | None
+    created_at: datetime
+
+
+class Store(Protocol):
+    """One unit of work: every call happens inside the same transaction for one event."""
+
+    def load(self, user_id: int) -> tuple[UserRecord | None, ConversationRecord | None]:
+        """Read a person's record and conversation (either may be missing)."""
+
+    def create_user(self, user: UserRecord) -> None:
+        """Insert a new person."""
+
+    def save_user(self, user: UserRecord) -> None:
+        """Write every field of an existing person."""
+
+    def save_conversation(self, conversation: ConversationRecord) -> None:
+        """Insert or update the conversation; raise `ConflictError` if its version moved on."""
+
+    def add_entry(
+        self,
+        user_id: int,
+        kind: str,
+        *,
+        content_id: str | None = None,
+        text: str | None = None,
+        data: dict[str, Any] | None = None,
+        created_at: datetime,
+    ) -> int:
+        """Store a journal entry and return its id."""
+
+    def list_entries(
+        self,
+        user_id: int,
+        *,
+        kinds: Sequence[str] | None = None,
+        offset: int = 0,
+        limit: int = 10,
+    ) -> list[EntryRecord]:
+        """The person's entries, newest first."""
+
+    def count_entries(self, user_id: int, *, kinds: Sequence[str] | None = None) -> int:
+        """How many entries the person has (of the given kinds)."""
