@@ -10,6 +10,7 @@ defined but unused.
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,8 @@ import yaml
 from content.errors import ContentError
 from content.reflection import ReflectionContent
 
-CONTENT_DIR = Path(__file__).resolve().parent
+# Content authors can point Tandem at a working copy of the YAML files.
+CONTENT_DIR = Path(os.environ.get("TANDEM_CONTENT_DIR") or Path(__file__).resolve().parent)
 # Sections every installation must have.
 REQUIRED_SECTIONS = ("reflection",)
 

@@ -234,14 +234,14 @@ class Engine:
         """Switch the turn to flow `name` at its initial state and start it."""
         flow = self.flows[name]
         turn.flow, turn.state = name, flow.initial
-        turn.ctx = {STEP_KEY: turn.ctx.get(STEP_KEY, 0)}
+        turn.ctx = _carried_over(turn.ctx)
         turn._stepped = False
         flow.start(turn, **kwargs)
 
     def go_idle(self, turn: Turn) -> None:
         """Rest at the menu without sending it."""
         turn.flow, turn.state = HOME_FLOW, HOME_STATE
-        turn.ctx = {STEP_KEY: turn.ctx.get(STEP_KEY, 0)}
+        turn.ctx = _carried_over(turn.ctx)
 
     def stale_button(self, turn: Turn) -> None:
         """A button from an earlier message: say so and show where we are now."""
@@ -252,3 +252,11 @@ class Engine:
         """The main menu as rows of two buttons."""
         buttons = [turn.link(item.label_key, item.payload) for item in self.menu_items]
         return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+
+
+def _carried_over(ctx: dict[str, Any]) -> dict[str, Any]:
+    """What survives a change of flow: the step counter and the last button pressed."""
+    kept = {STEP_KEY: ctx.get(STEP_KEY, 0)}
+    if LAST_BUTTON_KEY in ctx:
+        kept[LAST_BUTTON_KEY] = ctx[LAST_BUTTON_KEY]
+    return kept

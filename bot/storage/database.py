@@ -37,9 +37,9 @@ def normalize_url(raw: str) -> URL:
         backend = "postgresql"
     if backend not in DRIVERS:
         raise DatabaseUrlError(f"uses '{backend}'; Tandem supports sqlite and postgresql")
-    driver = url.get_driver_name()
+    driver = url.drivername.partition("+")[2]
     wanted = DRIVERS[backend]
-    if "+" in url.drivername and driver != wanted:
+    if driver and driver != wanted:
         raise DatabaseUrlError(
             f"asks for the '{driver}' driver; Tandem uses '{wanted}' — "
             f"leave the driver out ({backend}://...)"
