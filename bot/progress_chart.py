@@ -16,7 +16,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
-from flows.progress import ChartLabels, ProgressPoint
+from flows.progress import ChartLabels, ProgressChart, ProgressPoint
 
 # Telegram shows photos at the chat's width; 1080 px wide stays sharp on a phone without
 # being heavy. Sizes below are in points at this dpi (1 pt = 100/72 px).
@@ -278,3 +278,8 @@ def render_progress_chart(points: Sequence[ProgressPoint], labels: ChartLabels) 
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI)
     return buffer.getvalue()
+
+
+def render_chart(spec: ProgressChart) -> bytes:
+    """The adapter's entry point: draw a `Reply(chart=ProgressChart(...))` as a PNG."""
+    return render_progress_chart(spec.points, spec.labels)

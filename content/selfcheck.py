@@ -15,7 +15,17 @@ MAX_SCALE_LABEL_CHARS = 24
 # Ids travel in callback data (64 bytes) together with a short prefix.
 MAX_ID_CHARS = 32
 MIN_ITEMS_PER_DIMENSION = 4
-TEXT_KEY_PREFIXES = ("selfcheck.", "progress.")
+# The texts this file may define: its own namespaces plus its own menu, command and journal
+# labels, so everything the self-check says lives in one file.
+TEXT_KEY_NAMESPACES = (
+    "selfcheck.",
+    "progress.",
+    "menu.selfcheck",
+    "menu.progress",
+    "commands.selfcheck",
+    "commands.progress",
+    "journal.kind.selfcheck",
+)
 BANDS = ("low", "middle", "high")
 
 
@@ -228,8 +238,8 @@ def _parse_texts(raw: Any, problems: list[str]) -> dict[str, str]:
         return {}
     texts: dict[str, str] = {}
     for key, value in raw.items():
-        if not isinstance(key, str) or not key.startswith(TEXT_KEY_PREFIXES):
-            problems.append(f"texts: key {key!r} must start with {' or '.join(TEXT_KEY_PREFIXES)}")
+        if not isinstance(key, str) or not key.startswith(TEXT_KEY_NAMESPACES):
+            problems.append(f"texts: key {key!r} must start with one of {TEXT_KEY_NAMESPACES}")
             continue
         if not isinstance(value, str) or not value.strip():
             problems.append(f"texts: {key} must be a non-empty string")

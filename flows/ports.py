@@ -100,3 +100,6 @@ class Store(Protocol):
 
     def count_entries(self, user_id: int, *, kinds: Sequence[str] | None = None) -> int:
         """How many entries the person has (of the given kinds)."""
+
+    def entry_times(self, user_id: int, *, kinds: Sequence[str]) -> list[tuple[str, datetime]]:
+        """Kind and time of each of the person's entries of these kinds, oldest first."""

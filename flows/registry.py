@@ -10,12 +10,16 @@ from collections.abc import Iterable
 
 from content import Content
 from flows import home, journal, reflection
+from flows import progress as progress_view
+from flows import selfcheck
 from flows.engine import Engine
 
 FEATURES = [
     home,
     reflection,
     journal,
+    selfcheck,
+    progress_view,
 ]
 
 

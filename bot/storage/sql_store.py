@@ -203,6 +203,15 @@ class SqlStore:
             statement = statement.where(entries.c.kind.in_(kinds))
         return int(self.connection.execute(statement).scalar_one())
 
+    def entry_times(self, user_id: int, *, kinds: Sequence[str]) -> list[tuple[str, datetime]]:
+        """Kind and time of each entry of these kinds, oldest first (no text is read)."""
+        statement = (
+            select(entries.c.kind, entries.c.created_at)
+            .where(entries.c.user_id == user_id, entries.c.kind.in_(kinds))
+            .order_by(entries.c.created_at, entries.c.id)
+        )
+        return [(row.kind, row.created_at) for row in self.connection.execute(statement)]
+
     def _entry(self, row: Any) -> EntryRecord:
         stored = row["text"]
         return EntryRecord(
