@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from content import Content
-from flows import home, journal, reflection
+from flows import home, journal, reflection, selfcheck
 from flows import progress as progress_view
-from flows import selfcheck
 from flows.engine import Engine
 
 FEATURES = [
