@@ -36,6 +36,8 @@ OBSERVATION_PLACEHOLDERS = frozenset({"quote"})
 _SCENARIO_FIELDS = ("id", "context", "difficulty", "dimension", "request", "scene", "examples")
 _ID_PATTERN = re.compile(r"^[a-z]+-\d{2}$")
 _QUOTE_CHARS = '"\u201c\u201d'
+# The journal labels its entries by kind ("journal.kind.<kind>"); ours live with our texts.
+TEXT_KEY_STARTS = ("practice.", "journal.kind.practice")
 
 
 @dataclass(frozen=True)
@@ -184,9 +186,9 @@ def _check_library(scenarios: list[Scenario], problems: list[str]) -> None:
 
 
 def _parse_observations(
-    raw: object, expected: frozenset[str] | None, problems: list[str]
+    raw: object, expected: frozenset[str], problems: list[str]
 ) -> dict[str, str]:
-    """Observation id to feedback text; checks placeholders and, if given, the id set."""
+    """Observation id to feedback text; checks placeholders and that the ids match."""
     if not isinstance(raw, dict):
         problems.append("observations: must be a mapping of observation id to text")
         return {}
@@ -201,39 +203,41 @@ def _parse_observations(
             extra = ", ".join(sorted(names - OBSERVATION_PLACEHOLDERS))
             problems.append(f"{where}: unknown placeholder(s) {extra}")
         result[str(key)] = " ".join(text.split())
-    if expected is not None:
-        missing = sorted(expected - result.keys())
-        unused = sorted(result.keys() - expected)
-        if missing:
-            problems.append(f"observations: no text for {', '.join(missing)}")
-        if unused:
-            problems.append(f"observations: text for unknown observation(s) {', '.join(unused)}")
+    missing = sorted(expected - result.keys())
+    unused = sorted(result.keys() - expected)
+    if missing:
+        problems.append(f"observations: no text for {', '.join(missing)}")
+    if unused:
+        problems.append(f"observations: text for unknown observation(s) {', '.join(unused)}")
     return result
 
 
 def _parse_texts(raw: object, problems: list[str]) -> dict[str, str]:
-    """Flat UI texts; every key starts with 'practice.'."""
+    """Flat UI texts: keys start with 'practice.' (or are a practice kind's journal label)."""
     if not isinstance(raw, dict):
         problems.append("texts: must be a mapping of key to text")
         return {}
     result: dict[str, str] = {}
     for key, value in raw.items():
         where = f"texts.{key}"
-        if not isinstance(key, str) or not key.startswith("practice."):
+        if not isinstance(key, str) or not key.startswith(TEXT_KEY_STARTS):
             problems.append(f"{where}: key must start with 'practice.'")
         # YAML reads a bare Yes/No as a boolean; quoting it keeps the text.
         text = _check_text(where, value, MAX_TEXT_CHARS, problems)
         if _placeholders(text) is None:
             problems.append(f"{where}: unbalanced braces")
-        # Keep paragraph breaks written in YAML, fold the rest.
-        result[str(key)] = "\n\n".join(" ".join(p.split()) for p in text.split("\n\n"))
+        # Keep line breaks written in YAML; tidy the spaces within each line.
+        result[str(key)] = "\n".join(" ".join(line.split()) for line in text.split("\n"))
     return result
 
 
 def parse_practice(
     raw: dict[str, Any], observation_ids: Iterable[str] | None = None
 ) -> PracticeContent:
-    """Validate raw practice YAML; raise ContentError listing every problem found."""
+    """Validate raw practice YAML; raise ContentError listing every problem found.
+
+    observation_ids defaults to the analyzer's observations (flows.practice_feedback).
+    """
     problems: list[str] = []
     if not isinstance(raw, dict):
         raise ContentError("practice: the file must hold a mapping")
@@ -252,7 +256,13 @@ def parse_practice(
                 scenarios.append(scenario)
         _check_library(scenarios, problems)
 
-    expected = frozenset(observation_ids) if observation_ids is not None else None
+    if observation_ids is None:
+        # The analyzer owns the list of observations; imported here, not at the top, because
+        # flows import content and the check must not create a cycle.
+        from flows.practice_feedback import Observation
+
+        observation_ids = [observation.value for observation in Observation]
+    expected = frozenset(observation_ids)
     observations = _parse_observations(raw.get("observations"), expected, problems)
     texts = _parse_texts(raw.get("texts"), problems)
 

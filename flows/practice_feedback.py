@@ -624,9 +624,9 @@ def find_observations(text: str) -> list[Finding]:
     if len(reasons) >= _REASONS_ALWAYS or (
         len(reasons) >= _REASONS_IN_LONG_REPLY and len(words) >= _LONG_REPLY_WORDS
     ):
-        first = reasons[0]
-        clause = _clause_of(clauses, first.start())
-        note(Observation.OVER_JUSTIFYING, _clause_fragment(original, clause, first.start()))
+        # Quote the chain itself: from the first reason to the end of the last one's clause.
+        end = _clause_of(clauses, reasons[-1].start()).end
+        note(Observation.OVER_JUSTIFYING, _quote(original, reasons[0].start(), end))
 
     for clause, match in _search_clauses(_PASSIVE_AGGRESSIVE, clauses):
         note(Observation.PASSIVE_AGGRESSIVE, quote_at(clause, match))
@@ -649,9 +649,9 @@ def analyze_reply(text: str) -> list[Observation]:
 
 
 def summarize(
-    findings: Sequence[Finding], max_strengths: int = 2, max_weak_spots: int = 2
+    findings: Sequence[Finding], max_strengths: int = 3, max_weak_spots: int = 2
 ) -> list[Finding]:
-    """Pick the few findings worth showing: some strengths first, then some weak spots."""
+    """Pick the few findings worth showing: up to three strengths, then up to two weak spots."""
     strengths = [finding for finding in findings if finding.is_strength][:max_strengths]
     weak_spots = [finding for finding in findings if not finding.is_strength][:max_weak_spots]
     return strengths + weak_spots

@@ -200,7 +200,7 @@ def test_long_quotes_are_trimmed() -> None:
 
 
 def test_summarize_keeps_strengths_first_and_limits_each_side() -> None:
-    """The summary shows at most two strengths, then at most two weak spots."""
+    """The summary shows at most three strengths, then at most two weak spots."""
     findings = [
         Finding(REFUSAL, "no"),
         Finding(I_STMT, "I need"),
@@ -210,4 +210,5 @@ def test_summarize_keeps_strengths_first_and_limits_each_side() -> None:
         Finding(PA, "as usual"),
     ]
     chosen = summarize(findings)
-    assert [f.observation for f in chosen] == [REFUSAL, I_STMT, SORRY, BLAME]
+    assert [f.observation for f in chosen] == [REFUSAL, I_STMT, ALT, SORRY, BLAME]
+    assert [f.observation for f in summarize(findings, 1, 1)] == [REFUSAL, SORRY]
