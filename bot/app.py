@@ -16,6 +16,7 @@ from telegram import BotCommand, Update
 from telegram.ext import Application, ApplicationBuilder, TypeHandler
 from telegram.request import BaseRequest
 
+from bot.crypto import cipher_from_setting
 from bot.ordering import PerUserUpdateProcessor
 from bot.service import TandemService
 from bot.settings import Settings
@@ -48,7 +49,9 @@ def build_runtime(
     if migrate_schema:
         migrate(database)
     engine = build_engine(content, admin_ids=settings.admin_ids)
-    service = TandemService(engine, database)
+    # Free text is encrypted at rest when ENCRYPTION_KEYS is set (see bot.crypto).
+    cipher = cipher_from_setting(",".join(settings.encryption_keys))
+    service = TandemService(engine, database, cipher)
     return Runtime(settings, content, engine, database, service)
 
 

@@ -6,17 +6,25 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.settings import SettingsError, configure_logging, load_settings
+from bot.settings import Settings, SettingsError, configure_logging, load_settings
 from content.errors import ContentError
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Tandem, the bot.")
+    parser.add_argument(
+        "--webhook",
+        action="store_true",
+        help="serve updates over HTTP (WEBHOOK_URL, WEBHOOK_SECRET) instead of long polling",
+    )
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="run the Telegram bot (long polling; the default)")
     commands.add_parser("chat", help="talk to Tandem in this terminal")
     commands.add_parser("check-content", help="validate content/ and exit non-zero on problems")
     commands.add_parser("migrate", help="bring the database schema up to date")
+    commands.add_parser(
+        "rotate-keys", help="re-encrypt stored answers with the first key of ENCRYPTION_KEYS"
+    )
     return parser
 
 
@@ -30,13 +38,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(require_token=command == "run")
         # In the terminal chat, log lines would interleave with the conversation.
         level = settings.log_level if command != "chat" else "WARNING"
-        configure_logging(level, [settings.bot_token])
+        configure_logging(level, settings.secrets)
+        if args.webhook and command == "run":
+            from bot.webhook import webhook_options
+
+            webhook_options(settings)  # a missing WEBHOOK_URL or secret stops us before start-up
         from bot.app import build_application, build_runtime
 
         if command == "migrate":
             build_runtime(settings)
             print("Database is up to date.")
             return 0
+        if command == "rotate-keys":
+            return rotate_keys_command(settings)
         runtime = build_runtime(settings)
         if command == "chat":
             from bot.console import ConsoleChat
@@ -44,6 +58,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             ConsoleChat(runtime).run()
             return 0
         application = build_application(runtime)
+        if args.webhook:
+            from bot.webhook import run_webhook
+
+            run_webhook(application, settings)
+            return 0
         application.run_polling(allowed_updates=["message", "callback_query"])
         return 0
     except SettingsError as exc:
@@ -67,4 +86,19 @@ def check_content_command() -> int:
             print(f"  - {problem}")
         return 1
     print("content/ is consistent: every key used exists and none is unused.")
+    return 0
+
+
+def rotate_keys_command(settings: Settings) -> int:
+    """Re-encrypt every stored free-text value with the newest key."""
+    from bot.app import build_runtime
+    from bot.crypto import cipher_from_setting
+    from bot.storage.key_rotation import rotate_stored_text
+
+    cipher = cipher_from_setting(",".join(settings.encryption_keys))
+    if not cipher.encrypts:
+        raise SettingsError("ENCRYPTION_KEYS is not set: there is no key to rotate to")
+    runtime = build_runtime(settings)
+    count = rotate_stored_text(runtime.database, cipher)
+    print(f"Re-encrypted {count} stored value(s) with the first key of ENCRYPTION_KEYS.")
     return 0

@@ -12,9 +12,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from dotenv import dotenv_values
 
+from bot.crypto import cipher_from_setting
+from bot.log_privacy import PrivateLogFilter
 from bot.storage.database import DatabaseUrlError, normalize_url
 
 DEFAULT_DATABASE_URL = "sqlite:///data/tandem.db"
@@ -22,6 +25,7 @@ DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_FILE_BASE_URL = "https://api.telegram.org/file/bot"
 TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+WEBHOOK_SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
 
 
 class SettingsError(Exception):
@@ -39,6 +43,16 @@ class Settings:
     log_level: str = "INFO"
     admin_ids: frozenset[int] = field(default_factory=frozenset)
     concurrent_updates: int = 16
+    encryption_keys: tuple[str, ...] = ()  # Fernet keys, newest first; empty: plain text
+    webhook_url: str = ""  # public https URL Telegram posts updates to (webhook mode)
+    webhook_secret: str = ""  # checked against Telegram's secret-token header
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+
+    @property
+    def secrets(self) -> list[str]:
+        """Values that must never appear in a log line."""
+        return [self.bot_token, self.webhook_secret, *self.encryption_keys]
 
     @property
     def is_postgresql(self) -> bool:
@@ -104,6 +118,24 @@ def load_settings(
         raise SettingsError(
             "ADMIN_IDS must be Telegram user ids separated by commas, e.g. 12345,67890"
         )
+    encryption_keys = tuple(k.strip() for k in get("ENCRYPTION_KEYS").split(",") if k.strip())
+    try:
+        cipher_from_setting(",".join(encryption_keys))
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
+    webhook_secret = get("WEBHOOK_SECRET")
+    if webhook_secret and not WEBHOOK_SECRET_SHAPE.match(webhook_secret):
+        raise SettingsError(
+            "WEBHOOK_SECRET must be 16 to 256 characters of A-Z, a-z, 0-9, _ and - "
+            "(Telegram's rule); make one with: python -c 'import secrets; "
+            "print(secrets.token_urlsafe(32))'"
+        )
+    webhook_url = get("WEBHOOK_URL")
+    if webhook_url and not re.match(r"^https://[^\s/]+", webhook_url):
+        raise SettingsError(
+            "WEBHOOK_URL must be the public https:// address Telegram posts to, "
+            f"got {webhook_url!r}"
+        )
     return Settings(
         bot_token=token,
         database_url=database_url,
@@ -116,38 +148,31 @@ def load_settings(
         log_level=log_level,
         admin_ids=frozenset(int(part) for part in admin_raw),
         concurrent_updates=_int("CONCURRENT_UPDATES", get("CONCURRENT_UPDATES", "16"), 1, 256),
+        encryption_keys=encryption_keys,
+        webhook_url=webhook_url,
+        webhook_secret=webhook_secret,
+        webhook_listen=get("WEBHOOK_LISTEN", "127.0.0.1"),
+        webhook_port=_int("WEBHOOK_PORT", get("WEBHOOK_PORT", "8443"), 1, 65535),
     )
 
 
-class RedactSecrets(logging.Filter):
-    """Last line of defence: replaces secrets (the bot token) in any record that gets through."""
-
-    def __init__(self, secrets: list[str]) -> None:
-        super().__init__()
-        self.secrets = [s for s in secrets if s]
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Rewrite the record's message with secrets masked."""
-        message = record.getMessage()
-        if any(secret in message for secret in self.secrets):
-            for secret in self.secrets:
-                message = message.replace(secret, "[redacted]")
-            record.msg, record.args = message, None
-        return True
-
-
-def configure_logging(level: str, secrets: list[str] | None = None) -> None:
-    """Log to stderr at `level`, never a token or a person's words.
+def configure_logging(
+    level: str, secrets: list[str] | None = None, *, stream: TextIO | None = None
+) -> None:
+    """Log to stderr (or `stream`) at `level`, never a token or a person's words.
 
     The HTTP client logs every request URL, and the URL carries the bot token; the Bot API
-    client logs request parameters (people's messages) at DEBUG. Both stay at WARNING.
+    client logs request parameters (people's messages) at DEBUG. Both stay at WARNING, and
+    `PrivateLogFilter` on the handler drops their chatter even if someone turns them up.
     """
     logging.basicConfig(
         level=getattr(logging, level),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=stream,
+        force=True,
     )
     for noisy in ("httpx", "httpcore", "telegram.Bot", "telegram.ext.ExtBot", "transitions"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    redact = RedactSecrets(secrets or [])
+    private = PrivateLogFilter(secrets or [])
     for handler in logging.getLogger().handlers:
-        handler.addFilter(redact)
+        handler.addFilter(private)

@@ -20,11 +20,12 @@ import yaml
 
 from content.errors import ContentError
 from content.reflection import ReflectionContent
+from content.safety import SafetyContent
 
 # Content authors can point Tandem at a working copy of the YAML files.
 CONTENT_DIR = Path(os.environ.get("TANDEM_CONTENT_DIR") or Path(__file__).resolve().parent)
 # Sections every installation must have.
-REQUIRED_SECTIONS = ("reflection",)
+REQUIRED_SECTIONS = ("reflection", "safety")
 
 
 def section_parser(stem: str) -> Callable[[dict[str, Any]], Any] | None:
@@ -62,6 +63,11 @@ class Content:
     def reflection(self) -> ReflectionContent:
         """Reflective questions by theme."""
         return cast(ReflectionContent, self.sections["reflection"])
+
+    @property
+    def safety(self) -> SafetyContent:
+        """Crisis replies, help resources by country, and the privacy texts."""
+        return cast(SafetyContent, self.sections["safety"])
 
 
 def _flatten(

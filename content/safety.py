@@ -43,7 +43,6 @@ REQUIRED_TEXTS: Mapping[str, frozenset[str]] = MappingProxyType(
         "privacy.delete": frozenset(),
         "export.command": frozenset(),
         "export.caption": frozenset({"date"}),
-        "export.nothing": frozenset(),
         "delete.command": frozenset(),
         "delete.confirm": frozenset(),
         "delete.do_it": frozenset(),
@@ -117,11 +116,17 @@ class SafetyContent:
         return f"{opening}\n\n{self.resources_text(country_code, kind)}"
 
 
-def _flatten(prefix: str, value: Any, out: dict[str, Any]) -> None:
+def _flatten(prefix: str, value: Any, out: dict[str, Any], problems: list[str]) -> None:
     """Nested `texts:` mappings become dotted keys, as content.load_content does."""
     if isinstance(value, dict):
         for key, child in value.items():
-            _flatten(f"{prefix}.{key}" if prefix else str(key), child, out)
+            if not isinstance(key, str):
+                # YAML 1.1 reads yes/no/on/off as booleans: `yes:` silently becomes `True:`.
+                problems.append(
+                    f"safety.yaml texts.{prefix}: key {key!r} is not text (quote it in YAML)"
+                )
+                continue
+            _flatten(f"{prefix}.{key}" if prefix else key, child, out, problems)
     else:
         out[prefix] = value
 
@@ -187,7 +192,7 @@ def _parse_region(code: Any, raw: Any, problems: list[str]) -> ResourceSet | Non
 def _parse_texts(raw: Any, problems: list[str]) -> dict[str, str]:
     """The safety texts, checked for presence, prefix, type and placeholders."""
     flat: dict[str, Any] = {}
-    _flatten("", raw if isinstance(raw, dict) else {}, flat)
+    _flatten("", raw if isinstance(raw, dict) else {}, flat, problems)
     texts: dict[str, str] = {}
     for key, value in flat.items():
         if not key.startswith(TEXT_PREFIXES):

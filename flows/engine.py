@@ -141,6 +141,8 @@ class Engine:
         flow_name, state = self._valid_position(conversation.flow, conversation.state)
         turn = Turn(self, event, store, user, flow_name, state, dict(conversation.context))
         self._dispatch(turn)
+        if turn.forgotten:  # /delete removed every row: saving now would bring them back
+            return turn.replies
         if not turn.replies:  # every event gets an answer; a flow that forgot gets the prompt
             self.current_flow(turn).prompt(turn)
         if user != before:

@@ -103,3 +103,15 @@ class Store(Protocol):
 
     def entry_times(self, user_id: int, *, kinds: Sequence[str]) -> list[tuple[str, datetime]]:
         """Kind and time of each of the person's entries of these kinds, oldest first."""
+
+    def export_user(self, user_id: int) -> dict[str, list[dict[str, Any]]]:
+        """Every stored row about the person, by table, JSON-ready, free text readable."""
+
+    def delete_user(self, user_id: int) -> int:
+        """Remove every row about the person from every table; return how many rows went."""
+
+    def protect_text(self, text: str) -> str:
+        """Text as it may rest in the database (encrypted when keys are configured)."""
+
+    def reveal_text(self, stored: str) -> str:
+        """The text given to `protect_text`."""

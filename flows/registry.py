@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from content import Content
-from flows import home, journal, practice, reflection, selfcheck
+from flows import home, journal, practice, privacy, reflection, safety, selfcheck
 from flows import progress as progress_view
 from flows.engine import Engine
 
 FEATURES = [
     home,
+    safety,
+    privacy,
     reflection,
     practice,
     journal,

@@ -43,6 +43,7 @@ class Turn:
         self.ctx = ctx
         self.replies: list[Reply] = []
         self._stepped = False
+        self.forgotten = False  # the person's data was deleted: nothing may be saved for them
 
     # Reading the event
 
@@ -112,6 +113,10 @@ class Turn:
     def start(self, flow: str, **kwargs: Any) -> None:
         """Leave the current flow and start another from its beginning."""
         self.engine.start_flow(self, flow, **kwargs)
+
+    def forget(self) -> None:
+        """The person's rows are gone (/delete): the engine must not write them back."""
+        self.forgotten = True
 
     def finish(self) -> None:
         """End the current flow and rest at the menu (without re-sending it)."""

@@ -7,14 +7,15 @@ and the ORM's unit-of-work bookkeeping would cost more than the statements thems
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Connection, Table, delete, func, insert, select, update
+from sqlalchemy import Connection, Table, Text, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from bot.storage.models import Conversation, Entry, ProcessedUpdate, User
+from bot.crypto import NoCipher
+from bot.storage.models import Base, Conversation, Entry, ProcessedUpdate, User
 from flows.ports import ConflictError, ConversationRecord, EntryRecord, UserRecord
 
 users = cast(Table, User.__table__)
@@ -53,7 +54,8 @@ class SqlStore:
 
     def __init__(self, connection: Connection, cipher: TextCipher | None = None) -> None:
         self.connection = connection
-        self.cipher: TextCipher = cipher or PlainText()
+        # NoCipher reads values written with encryption as an error rather than as gibberish.
+        self.cipher: TextCipher = cipher or NoCipher()
 
     # Idempotency
 
@@ -223,6 +225,61 @@ class SqlStore:
             data=row["data"],
             created_at=row["created_at"],
         )
+
+    # Everything about one person: /export and /delete
+
+    def export_user(self, user_id: int) -> dict[str, list[dict[str, Any]]]:
+        """Every row of every table that refers to the person, free text decrypted."""
+        exported: dict[str, list[dict[str, Any]]] = {}
+        for table in personal_tables():
+            statement = (
+                select(table)
+                .where(table.c.user_id == user_id)
+                .order_by(*table.primary_key.columns)
+            )
+            exported[table.name] = [
+                {
+                    column.name: _exportable(self._readable(column.type, row._mapping[column]))
+                    for column in table.columns
+                }
+                for row in self.connection.execute(statement)
+            ]
+        return exported
+
+    def delete_user(self, user_id: int) -> int:
+        """Delete the person from every table that refers to them, dependants first."""
+        removed = 0
+        for table in reversed(personal_tables()):
+            removed += self.connection.execute(
+                delete(table).where(table.c.user_id == user_id)
+            ).rowcount
+        return removed
+
+    def protect_text(self, text: str) -> str:
+        """Text as it may rest in the database."""
+        return self.cipher.encrypt(text)
+
+    def reveal_text(self, stored: str) -> str:
+        """The text given to `protect_text`."""
+        return self.cipher.decrypt(stored)
+
+    def _readable(self, column_type: Any, value: Any) -> Any:
+        # Free text lives in Text columns; plain values pass through decrypt unchanged.
+        if isinstance(column_type, Text) and isinstance(value, str):
+            return self.cipher.decrypt(value)
+        return value
+
+
+def personal_tables() -> list[Table]:
+    """Every table with a `user_id` column, parents before dependants."""
+    return [table for table in Base.metadata.sorted_tables if "user_id" in table.columns]
+
+
+def _exportable(value: Any) -> Any:
+    """A JSON-ready value: dates and times as ISO 8601 text."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
 
 
 def _user_values(user: UserRecord) -> dict[str, Any]:

@@ -1,0 +1,97 @@
+"""Privacy controls: /privacy explains, /export hands over everything, /delete erases it all.
+
+None of these change where the person is: /privacy and /export keep the current flow as it
+was, and /delete asks first with a one-time confirmation button (an old "yes" from an earlier
+message can never delete anything).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+
+from flows.engine import Engine
+from flows.events import Document
+from flows.home import back_buttons
+from flows.safety import PENDING_KEY
+from flows.turn import Turn
+
+EXPORT_FORMAT = "tandem-export"
+EXPORT_VERSION = 1
+DELETE_ACTION = "del"
+DELETE_NONCE_KEY = "_delete"  # in the current flow's context, like any one-time question
+
+
+def cmd_privacy(turn: Turn, args: str) -> None:
+    """/privacy: what is kept, why, for how long, who can see it, and the person's choices."""
+    rows = [
+        [turn.link("privacy.export", "go:export"), turn.link("privacy.delete", "go:delete")],
+        *back_buttons(turn),
+    ]
+    turn.reply(turn.say("privacy.text"), rows)
+
+
+def export_document(turn: Turn) -> dict[str, Any]:
+    """Everything stored about the person, readable: table by table, free text decrypted."""
+    tables = turn.store.export_user(turn.user.user_id)
+    # The conversation row holds the one piece of protected text that is not a column of its
+    # own: a crisis message held for the "save it" button. Export it readable like the rest.
+    for conversation in tables.get("conversations", []):
+        pending = (conversation.get("context") or {}).get(PENDING_KEY)
+        if isinstance(pending, dict) and isinstance(pending.get("text"), str):
+            pending["text"] = turn.store.reveal_text(pending["text"])
+    return {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "exported_at": turn.now.isoformat(),
+        "user_id": turn.user.user_id,
+        "tables": tables,
+    }
+
+
+def cmd_export(turn: Turn, args: str) -> None:
+    """/export: a JSON file with everything stored about the person."""
+    data = json.dumps(export_document(turn), ensure_ascii=False, indent=2, default=str)
+    caption = turn.say("export.caption", date=f"{turn.now:%d %B %Y}")
+    filename = f"tandem-export-{turn.now:%Y-%m-%d}.json"
+    turn.reply(
+        caption,
+        back_buttons(turn),
+        document=Document(filename=filename, data=data.encode("utf-8"), caption=caption),
+    )
+
+
+def cmd_delete(turn: Turn, args: str) -> None:
+    """/delete: ask for an explicit confirmation with a button that works only once."""
+    nonce = secrets.token_hex(4)
+    turn.ctx[DELETE_NONCE_KEY] = nonce
+    turn.reply(
+        turn.say("delete.confirm"),
+        [
+            [turn.link("delete.do_it", f"{DELETE_ACTION}:yes:{nonce}")],
+            [turn.link("delete.keep", f"{DELETE_ACTION}:no")],
+        ],
+    )
+
+
+def action_delete(turn: Turn, arg: str) -> None:
+    """`del:yes:<nonce>` erases everything (if the nonce is the one just asked); `del:no` not."""
+    answer, _, nonce = arg.partition(":")
+    expected = turn.ctx.pop(DELETE_NONCE_KEY, None)
+    if answer == "yes" and expected is not None and nonce == expected:
+        turn.store.delete_user(turn.user.user_id)
+        turn.forget()
+        turn.reply(turn.say("delete.done"))
+    elif answer == "no" and expected is not None:
+        turn.reply(turn.say("delete.cancelled"), back_buttons(turn))
+    else:  # an old, repeated or forged confirmation: never delete on it
+        turn.engine.stale_button(turn)
+
+
+def register(engine: Engine) -> None:
+    """Add /privacy, /export and /delete."""
+    engine.add_command("privacy", cmd_privacy, "privacy.command", order=80)
+    engine.add_command("export", cmd_export, "export.command", order=81)
+    engine.add_command("delete", cmd_delete, "delete.command", order=82)
+    engine.add_action(DELETE_ACTION, action_delete)
