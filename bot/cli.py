@@ -1,4 +1,4 @@
-"""The command line: run the bot, chat in the terminal, check content, migrate."""
+"""The command line: run the bot, chat in the terminal, check content, migrate, ask the FAQ."""
 
 from __future__ import annotations
 
@@ -25,6 +25,10 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "rotate-keys", help="re-encrypt stored answers with the first key of ENCRYPTION_KEYS"
     )
+    faq = commands.add_parser(
+        "faq", help="match a question (or each line of stdin) against the FAQ, print JSON"
+    )
+    faq.add_argument("question", nargs="*", help="the question (quotes optional)")
     return parser
 
 
@@ -35,6 +39,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if command == "check-content":
             return check_content_command()
+        if command == "faq":
+            from bot.faq_cli import faq_command
+
+            return faq_command(args.question, sys.stdin, sys.stdout)
         settings = load_settings(require_token=command == "run")
         # In the terminal chat, log lines would interleave with the conversation.
         level = settings.log_level if command != "chat" else "WARNING"

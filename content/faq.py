@@ -20,7 +20,8 @@ MIN_VARIANTS = 8
 MAX_VARIANTS = 15
 MIN_RELATED = 1
 MAX_RELATED = 3
-TEXT_KEY_PREFIX = "faq."
+# The FAQ's own texts, plus its command description and menu label.
+TEXT_KEY_PREFIXES = ("faq.", "commands.faq", "menu.faq")
 
 # Ids travel inside Telegram callback data (64 bytes in all), so keep them short slugs.
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -120,14 +121,14 @@ def _parse_entry(raw: Any, index: int, problems: list[str]) -> FaqEntry | None:
 
 
 def _parse_texts(raw: Any, problems: list[str]) -> dict[str, str]:
-    """Validate the `texts:` mapping of flat `faq.*` keys to non-empty strings."""
+    """Validate the `texts:` mapping of flat keys (see TEXT_KEY_PREFIXES) to strings."""
     if not isinstance(raw, dict):
-        problems.append("texts: must be a mapping of 'faq.*' keys to strings")
+        problems.append("texts: must be a mapping of flat text keys to strings")
         return {}
     texts: dict[str, str] = {}
     for key, value in raw.items():
-        if not isinstance(key, str) or not key.startswith(TEXT_KEY_PREFIX):
-            problems.append(f"texts: key {key!r} must start with '{TEXT_KEY_PREFIX}'")
+        if not isinstance(key, str) or not key.startswith(TEXT_KEY_PREFIXES):
+            problems.append(f"texts: key {key!r} must start with one of {TEXT_KEY_PREFIXES}")
             continue
         if not isinstance(value, str) or not value.strip():
             problems.append(f"texts: '{key}' must be a non-empty string")

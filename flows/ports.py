@@ -61,6 +61,16 @@ class EntryRecord:
     created_at: datetime
 
 
+@dataclass(frozen=True)
+class FaqStats:
+    """What /faqstats shows: (entry id, times asked), (entry id, unhelpful votes, all votes),
+    and the newest unmatched questions (None where the words were not kept)."""
+
+    most_asked: list[tuple[str, int]]
+    least_helpful: list[tuple[str, int, int]]
+    unmatched: list[str | None]
+
+
 class Store(Protocol):
     """One unit of work: every call happens inside the same transaction for one event."""
 
@@ -109,6 +119,26 @@ class Store(Protocol):
 
     def delete_user(self, user_id: int) -> int:
         """Remove every row about the person from every table; return how many rows went."""
+
+    def add_faq_query(
+        self,
+        user_id: int,
+        *,
+        question: str | None,
+        matched_id: str | None,
+        score: float,
+        created_at: datetime,
+    ) -> int:
+        """Record a question asked of the FAQ (text only when given) and return its id."""
+
+    def resolve_faq_query(self, user_id: int, query_id: int, matched_id: str | None) -> bool:
+        """Set which entry the person's query meant; False when it is not theirs."""
+
+    def vote_faq_query(self, user_id: int, query_id: int, helpful: bool) -> bool:
+        """Record whether the answer helped; False when the query is not the person's."""
+
+    def faq_stats(self, *, limit: int = 5, unmatched_limit: int = 10) -> FaqStats:
+        """Most asked entries, least helpful entries and recent unmatched questions."""
 
     def protect_text(self, text: str) -> str:
         """Text as it may rest in the database (encrypted when keys are configured)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from content import Content
-from flows import home, journal, practice, privacy, reflection, safety, selfcheck
+from flows import faq, home, journal, practice, privacy, reflection, safety, selfcheck
 from flows import progress as progress_view
 from flows.engine import Engine
 
@@ -22,6 +22,7 @@ FEATURES = [
     journal,
     selfcheck,
     progress_view,
+    faq,
 ]
 
 

@@ -10,18 +10,19 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Connection, Table, Text, delete, func, insert, select, update
+from sqlalchemy import Connection, Table, Text, case, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.crypto import NoCipher
-from bot.storage.models import Base, Conversation, Entry, ProcessedUpdate, User
-from flows.ports import ConflictError, ConversationRecord, EntryRecord, UserRecord
+from bot.storage.models import Base, Conversation, Entry, FaqQuery, ProcessedUpdate, User
+from flows.ports import ConflictError, ConversationRecord, EntryRecord, FaqStats, UserRecord
 
 users = cast(Table, User.__table__)
 conversations = cast(Table, Conversation.__table__)
 entries = cast(Table, Entry.__table__)
 processed_updates = cast(Table, ProcessedUpdate.__table__)
+faq_queries = cast(Table, FaqQuery.__table__)
 
 USER_FIELDS = tuple(c.name for c in users.columns)
 CONVERSATION_FIELDS = ("flow", "state", "context", "version")
@@ -224,6 +225,83 @@ class SqlStore:
             text=None if stored is None else self.cipher.decrypt(stored),
             data=row["data"],
             created_at=row["created_at"],
+        )
+
+    # FAQ questions
+
+    def add_faq_query(
+        self,
+        user_id: int,
+        *,
+        question: str | None,
+        matched_id: str | None,
+        score: float,
+        created_at: datetime,
+    ) -> int:
+        """Record a question asked of the FAQ (its text through the cipher) and return its id."""
+        result = self.connection.execute(
+            insert(faq_queries).returning(faq_queries.c.id),
+            {
+                "user_id": user_id,
+                "question": None if question is None else self.cipher.encrypt(question),
+                "matched_id": matched_id,
+                "score": score,
+                "created_at": created_at,
+            },
+        )
+        return int(result.scalar_one())
+
+    def resolve_faq_query(self, user_id: int, query_id: int, matched_id: str | None) -> bool:
+        """Set the entry the person's query meant; False when the query is not theirs."""
+        result = self.connection.execute(
+            update(faq_queries)
+            .where(faq_queries.c.id == query_id, faq_queries.c.user_id == user_id)
+            .values(matched_id=matched_id)
+        )
+        return result.rowcount == 1
+
+    def vote_faq_query(self, user_id: int, query_id: int, helpful: bool) -> bool:
+        """Record whether the answer helped; False when the query is not the person's."""
+        result = self.connection.execute(
+            update(faq_queries)
+            .where(faq_queries.c.id == query_id, faq_queries.c.user_id == user_id)
+            .values(helpful=helpful)
+        )
+        return result.rowcount == 1
+
+    def faq_stats(self, *, limit: int = 5, unmatched_limit: int = 10) -> FaqStats:
+        """Most asked entries, least helpful ones (share of "no" votes) and recent misses."""
+        asked = func.count().label("asked")
+        most_asked = self.connection.execute(
+            select(faq_queries.c.matched_id, asked)
+            .where(faq_queries.c.matched_id.is_not(None))
+            .group_by(faq_queries.c.matched_id)
+            .order_by(asked.desc(), faq_queries.c.matched_id)
+            .limit(limit)
+        ).all()
+        unhelpful = func.sum(case((faq_queries.c.helpful.is_(False), 1), else_=0))
+        votes = func.count(faq_queries.c.helpful)
+        least_helpful = self.connection.execute(
+            select(faq_queries.c.matched_id, unhelpful.label("no"), votes.label("votes"))
+            .where(faq_queries.c.matched_id.is_not(None), faq_queries.c.helpful.is_not(None))
+            .group_by(faq_queries.c.matched_id)
+            .having(unhelpful > 0)
+            .order_by((unhelpful * 1.0 / votes).desc(), unhelpful.desc(), faq_queries.c.matched_id)
+            .limit(limit)
+        ).all()
+        unmatched = self.connection.execute(
+            select(faq_queries.c.question)
+            .where(faq_queries.c.matched_id.is_(None))
+            .order_by(faq_queries.c.created_at.desc(), faq_queries.c.id.desc())
+            .limit(unmatched_limit)
+        ).all()
+        return FaqStats(
+            most_asked=[(row.matched_id, int(row.asked)) for row in most_asked],
+            least_helpful=[(row.matched_id, int(row.no), int(row.votes)) for row in least_helpful],
+            unmatched=[
+                None if row.question is None else self.cipher.decrypt(row.question)
+                for row in unmatched
+            ],
         )
 
     # Everything about one person: /export and /delete

@@ -1,0 +1,266 @@
+"""The FAQ: ask in your own words (free text at the menu, or /faq <question>), or browse.
+
+Nothing here changes where the person is: answers, the list and "Did you mean…" are views,
+like the journal, and their buttons are global (`fq:…`), so they work from any old message.
+Every typed question is recorded (its words only with consent) with the entry it matched and
+its score; the vote after an answer is recorded on the same row. `/faqstats` (admins only)
+summarizes them so the content can be improved.
+
+Button payloads (Telegram allows 64 bytes; entry ids are short slugs):
+  fq:p:<page>            a page of the browsable list
+  fq:a:<entry>           an entry picked from the list or from related entries
+  fq:m:<entry>:<query>   an entry picked from "Did you mean…" for a typed question
+  fq:n:<query>           "None of these" for a typed question
+  fq:v:<query>:<y|n>     the "Did this help?" vote
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import cast
+
+from content.faq import FaqContent, FaqEntry
+from flows.engine import Engine
+from flows.events import Button
+from flows.faq_matcher import FaqMatcher
+from flows.home import back_buttons
+from flows.turn import Turn
+
+logger = logging.getLogger(__name__)
+
+ACTION = "fq"
+PAGE_SIZE = 6
+# The score recorded when the person picked an entry themselves (from the list or a button).
+PICKED_SCORE = 1.0
+STATS_LIMIT = 5
+UNMATCHED_LIMIT = 10
+QUESTION_PREVIEW_CHARS = 120
+
+# Building the matcher trains a small model (~0.2 s); content is immutable, so every engine
+# built from the same content (tests build many) shares one matcher.
+_matchers: dict[int, tuple[FaqContent, FaqMatcher]] = {}
+
+
+def faq_content(turn_or_engine: Turn | Engine) -> FaqContent:
+    """The parsed FAQ section of the content."""
+    return cast(FaqContent, turn_or_engine.content.section("faq"))
+
+
+def matcher_for(faq: FaqContent) -> FaqMatcher:
+    """The matcher for this FAQ content, built once."""
+    cached = _matchers.get(id(faq))
+    if cached is None or cached[0] is not faq:
+        cached = (faq, FaqMatcher.from_entries(faq.entries, faq.off_topic))
+        _matchers[id(faq)] = cached
+    return cached[1]
+
+
+def _entry_button(entry: FaqEntry, payload: str) -> Button:
+    """A global button labelled with an entry's canonical question."""
+    return Button(entry.question, payload)
+
+
+def show_list(turn: Turn, page: int = 0) -> None:
+    """One page of the browsable list of questions."""
+    entries = faq_content(turn).entries
+    pages = max(1, -(-len(entries) // PAGE_SIZE))
+    page = max(0, min(page, pages - 1))
+    shown = entries[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    rows: list[list[Button]] = [
+        [_entry_button(entry, f"{ACTION}:a:{entry.id}")] for entry in shown
+    ]
+    paging = []
+    if page > 0:
+        paging.append(turn.link("faq.page_previous", f"{ACTION}:p:{page - 1}"))
+    if page + 1 < pages:
+        paging.append(turn.link("faq.page_next", f"{ACTION}:p:{page + 1}"))
+    rows.append(paging)
+    turn.reply(
+        turn.say("faq.browse_header", page=page + 1, pages=pages), [*rows, *back_buttons(turn)]
+    )
+
+
+def show_answer(turn: Turn, entry: FaqEntry, query_id: int) -> None:
+    """The answer, the vote buttons, and buttons for related entries."""
+    faq = faq_content(turn)
+    rows: list[list[Button]] = [
+        [
+            turn.link("faq.vote_yes", f"{ACTION}:v:{query_id}:y"),
+            turn.link("faq.vote_no", f"{ACTION}:v:{query_id}:n"),
+        ]
+    ]
+    for related_id in entry.related:
+        related = faq.entry(related_id)
+        if related is not None:
+            rows.append([_entry_button(related, f"{ACTION}:a:{related.id}")])
+    text = f"{entry.question}\n\n{entry.answer}\n\n{turn.say('faq.did_this_help')}"
+    turn.reply(text, [*rows, *back_buttons(turn)])
+
+
+def show_outside(turn: Turn) -> None:
+    """Plainly outside what Tandem knows, and what it can help with instead."""
+    text = f"{turn.say('faq.not_my_area')}\n\n{turn.say('faq.what_i_can_help_with')}"
+    rows = [[turn.link("faq.browse", f"{ACTION}:p:0")], *turn.engine.menu_buttons(turn)]
+    turn.reply(text, rows)
+
+
+def ask(turn: Turn, question: str) -> None:
+    """Answer a typed question: the answer, "Did you mean…", or honestly outside our area."""
+    faq = faq_content(turn)
+    result = matcher_for(faq).match(question)
+    confident = result.confidence == "high" and result.best_id is not None
+    query_id = turn.store.add_faq_query(
+        turn.user.user_id,
+        # The person's words are kept only with their consent; the match is kept regardless.
+        question=question if turn.keeps_words else None,
+        matched_id=result.best_id if confident else None,
+        score=result.score,
+        created_at=turn.now,
+    )
+    logger.info("faq question matched=%s confidence=%s", result.best_id, result.confidence)
+    if confident and result.best_id is not None:
+        entry = faq.entry(result.best_id)
+        if entry is not None:
+            show_answer(turn, entry, query_id)
+            return
+    if result.confidence == "middle" and result.best_id is not None:
+        candidates = [result.best_id, *(entry_id for entry_id, _ in result.alternatives)]
+        rows: list[list[Button]] = []
+        for entry_id in candidates[:3]:
+            entry = faq.entry(entry_id)
+            if entry is not None:
+                rows.append([_entry_button(entry, f"{ACTION}:m:{entry.id}:{query_id}")])
+        rows.append([turn.link("faq.none_of_these", f"{ACTION}:n:{query_id}")])
+        turn.reply(turn.say("faq.did_you_mean"), [*rows, *back_buttons(turn)])
+        return
+    show_outside(turn)
+
+
+def on_idle_text(turn: Turn) -> None:
+    """Free text while resting at the menu: treat it as a question."""
+    ask(turn, turn.text)
+
+
+def cmd_faq(turn: Turn, args: str) -> None:
+    """/faq: the list; /faq <question>: ask directly."""
+    if args.strip():
+        ask(turn, args.strip())
+    else:
+        show_list(turn)
+
+
+def _query_id(text: str) -> int | None:
+    """A query id from a payload field, or None when it is not one."""
+    return int(text) if text.isdigit() else None
+
+
+def _record_pick(turn: Turn, entry: FaqEntry) -> int:
+    """Record an entry the person picked themselves; return the new query's id."""
+    return turn.store.add_faq_query(
+        turn.user.user_id,
+        question=None,
+        matched_id=entry.id,
+        score=PICKED_SCORE,
+        created_at=turn.now,
+    )
+
+
+def _pick(turn: Turn, entry_id: str) -> None:
+    """`fq:a:<entry>`: an entry from the list or from related entries."""
+    entry = faq_content(turn).entry(entry_id)
+    if entry is None:
+        turn.reply(turn.say("faq.unknown_entry"))
+        show_list(turn)
+        return
+    show_answer(turn, entry, _record_pick(turn, entry))
+
+
+def _meant(turn: Turn, rest: str) -> None:
+    """`fq:m:<entry>:<query>`: the person's choice from "Did you mean…"."""
+    entry_id, _, raw_query = rest.partition(":")
+    entry = faq_content(turn).entry(entry_id)
+    query_id = _query_id(raw_query)
+    if entry is None or query_id is None:
+        turn.reply(turn.say("faq.unknown_entry"))
+        show_list(turn)
+        return
+    if turn.store.resolve_faq_query(turn.user.user_id, query_id, entry.id):
+        show_answer(turn, entry, query_id)
+    else:  # not this person's question (forged, or deleted since): record a fresh pick
+        show_answer(turn, entry, _record_pick(turn, entry))
+
+
+def _vote(turn: Turn, rest: str) -> bool:
+    """`fq:v:<query>:<y|n>`: the vote after an answer; False when the payload is malformed."""
+    raw_query, _, vote = rest.partition(":")
+    query_id = _query_id(raw_query)
+    if query_id is None or vote not in ("y", "n"):
+        return False
+    turn.store.vote_faq_query(turn.user.user_id, query_id, vote == "y")
+    if vote == "y":
+        turn.notice("faq.thanks_yes")
+    else:
+        turn.reply(
+            turn.say("faq.thanks_no"),
+            [[turn.link("faq.browse", f"{ACTION}:p:0")], *back_buttons(turn)],
+        )
+    return True
+
+
+def action_faq(turn: Turn, arg: str) -> None:
+    """Every `fq:…` button (see the module docstring)."""
+    kind, _, rest = arg.partition(":")
+    if kind == "p":
+        show_list(turn, int(rest) if rest.isdigit() else 0)
+    elif kind == "a":
+        _pick(turn, rest)
+    elif kind == "m":
+        _meant(turn, rest)
+    elif kind == "n":
+        # The query stays unmatched: exactly the questions the content should learn to answer.
+        turn.reply(
+            turn.say("faq.none_of_these_reply"),
+            [[turn.link("faq.browse", f"{ACTION}:p:0")], *back_buttons(turn)],
+        )
+    elif not (kind == "v" and _vote(turn, rest)):
+        turn.engine.stale_button(turn)
+
+
+def cmd_faqstats(turn: Turn, args: str) -> None:
+    """/faqstats (admins only): most asked, least helpful and unmatched questions."""
+    faq = faq_content(turn)
+    stats = turn.store.faq_stats(limit=STATS_LIMIT, unmatched_limit=UNMATCHED_LIMIT)
+    empty = turn.say("faq.stats_empty")
+
+    def title(entry_id: str) -> str:
+        """An entry's question, or its id when the entry no longer exists."""
+        entry = faq.entry(entry_id)
+        return entry.question if entry is not None else entry_id
+
+    asked = [f"{count} × {title(entry_id)}" for entry_id, count in stats.most_asked]
+    unhelpful = [
+        f"{no}/{votes} × {title(entry_id)}" for entry_id, no, votes in stats.least_helpful
+    ]
+    unmatched = [
+        f"- {question[:QUESTION_PREVIEW_CHARS]}"
+        if question
+        else f"- {turn.say('faq.stats_not_kept')}"
+        for question in stats.unmatched
+    ]
+    sections = [
+        turn.say("faq.stats_header"),
+        "\n".join([turn.say("faq.stats_most_asked"), *(asked or [empty])]),
+        "\n".join([turn.say("faq.stats_least_helpful"), *(unhelpful or [empty])]),
+        "\n".join([turn.say("faq.stats_unmatched"), *(unmatched or [empty])]),
+    ]
+    turn.reply("\n\n".join(sections), back_buttons(turn))
+
+
+def register(engine: Engine) -> None:
+    """Add the FAQ: /faq, the admin /faqstats, its buttons, and free text at the menu."""
+    matcher_for(faq_content(engine))  # build (and train) at start-up, not on the first question
+    engine.add_command("faq", cmd_faq, "commands.faq", order=50)
+    engine.add_command("faqstats", cmd_faqstats, "commands.faqstats", order=99, admin_only=True)
+    engine.add_action(ACTION, action_faq)
+    engine.add_menu_item("menu.faq", "go:faq", order=50)
+    engine.idle_text_handler = on_idle_text
