@@ -17,7 +17,9 @@ from telegram.ext import Application, ApplicationBuilder, TypeHandler
 from telegram.request import BaseRequest
 
 from bot.crypto import cipher_from_setting
+from bot.daily_scheduler import build_daily_scheduler, start_daily_prompts, stop_daily_prompts
 from bot.ordering import PerUserUpdateProcessor
+from bot.rate_limit import ConversationFirstRateLimiter, SendBudget
 from bot.service import TandemService
 from bot.settings import Settings
 from bot.storage.database import create_database_engine, migrate
@@ -79,7 +81,10 @@ def build_application(
         .base_url(settings.api_base_url)
         .base_file_url(settings.file_base_url)
         .concurrent_updates(PerUserUpdateProcessor(settings.concurrent_updates))
+        # Replies never wait; daily prompts use the budget replies leave (bot.rate_limit).
+        .rate_limiter(ConversationFirstRateLimiter(SendBudget(settings.daily_send_rate)))
         .post_init(_register_commands(runtime))
+        .post_stop(stop_daily_prompts)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(updates_request or request)
@@ -93,6 +98,7 @@ def build_application(
     application.bot_data["error_text"] = runtime.content.text("common.error")
     application.add_handler(TypeHandler(Update, adapter.on_update))
     application.add_error_handler(on_error)
+    application.bot_data["daily_scheduler"] = build_daily_scheduler(runtime, application.bot)
     return application
 
 
@@ -108,5 +114,6 @@ def _register_commands(runtime: Runtime) -> Callable[[Application], Coroutine[An
     async def post_init(application: Application) -> None:
         await application.bot.set_my_commands(bot_commands(runtime))
         logger.info("registered %d commands", len(bot_commands(runtime)))
+        start_daily_prompts(application)
 
     return post_init

@@ -43,6 +43,8 @@ class Settings:
     log_level: str = "INFO"
     admin_ids: frozenset[int] = field(default_factory=frozenset)
     concurrent_updates: int = 16
+    daily_tick_seconds: int = 30  # how often the daily-prompt job asks the database who is due
+    daily_send_rate: float = 25.0  # daily prompts per second (per bot process); Telegram ~30
     encryption_keys: tuple[str, ...] = ()  # Fernet keys, newest first; empty: plain text
     webhook_url: str = ""  # public https URL Telegram posts updates to (webhook mode)
     webhook_secret: str = ""  # checked against Telegram's secret-token header
@@ -67,6 +69,16 @@ def _int(name: str, raw: str, minimum: int, maximum: int) -> int:
         raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
     if not minimum <= value <= maximum:
         raise SettingsError(f"{name} must be between {minimum} and {maximum}, got {value}")
+    return value
+
+
+def _rate(name: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be messages per second, like 25, got {raw!r}") from None
+    if not 0.1 <= value <= 1000:
+        raise SettingsError(f"{name} must be between 0.1 and 1000 messages a second, got {raw}")
     return value
 
 
@@ -148,6 +160,8 @@ def load_settings(
         log_level=log_level,
         admin_ids=frozenset(int(part) for part in admin_raw),
         concurrent_updates=_int("CONCURRENT_UPDATES", get("CONCURRENT_UPDATES", "16"), 1, 256),
+        daily_tick_seconds=_int("DAILY_TICK_SECONDS", get("DAILY_TICK_SECONDS", "30"), 1, 3600),
+        daily_send_rate=_rate("DAILY_SEND_RATE", get("DAILY_SEND_RATE", "25")),
         encryption_keys=encryption_keys,
         webhook_url=webhook_url,
         webhook_secret=webhook_secret,

@@ -59,8 +59,13 @@ def set_consent(turn: Turn, agreed: bool) -> None:
 
 
 def after_onboarding(turn: Turn) -> None:
-    """Where a person goes once consent is settled: the menu."""
-    turn.start(HOME_FLOW)
+    """Where a person goes once consent is settled: the menu (with the daily-prompt offer)."""
+    if "daily" in turn.engine.flows:
+        from flows.daily import offer_after_onboarding  # an optional feature
+
+        offer_after_onboarding(turn)
+    else:
+        turn.start(HOME_FLOW)
 
 
 class MenuFlow(Flow):

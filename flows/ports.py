@@ -114,6 +114,9 @@ class Store(Protocol):
     def entry_times(self, user_id: int, *, kinds: Sequence[str]) -> list[tuple[str, datetime]]:
         """Kind and time of each of the person's entries of these kinds, oldest first."""
 
+    def has_delivery(self, user_id: int, local_date: date) -> bool:
+        """Whether the daily prompt for the person's local date was already claimed or sent."""
+
     def export_user(self, user_id: int) -> dict[str, list[dict[str, Any]]]:
         """Every stored row about the person, by table, JSON-ready, free text readable."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from content import Content
-from flows import faq, home, journal, practice, privacy, reflection, safety, selfcheck
+from flows import daily, faq, home, journal, practice, privacy, reflection, safety, selfcheck
 from flows import progress as progress_view
 from flows.engine import Engine
 
@@ -23,6 +23,7 @@ FEATURES = [
     selfcheck,
     progress_view,
     faq,
+    daily,
 ]
 
 

@@ -93,6 +93,7 @@ def test_templates_fill_without_errors() -> None:
         "when": "tomorrow at 08:30",
         "days": 3,
         "date": "Friday 6 June",
+        "answer": "A line or two.",
     }
     for key, text in content.texts.items():
         filled = text.format(**{name: sample[name] for name in TEXT_PLACEHOLDERS[key]})

@@ -15,13 +15,22 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.crypto import NoCipher
-from bot.storage.models import Base, Conversation, Entry, FaqQuery, ProcessedUpdate, User
+from bot.storage.models import (
+    Base,
+    Conversation,
+    Delivery,
+    Entry,
+    FaqQuery,
+    ProcessedUpdate,
+    User,
+)
 from flows.ports import ConflictError, ConversationRecord, EntryRecord, FaqStats, UserRecord
 
 users = cast(Table, User.__table__)
 conversations = cast(Table, Conversation.__table__)
 entries = cast(Table, Entry.__table__)
 processed_updates = cast(Table, ProcessedUpdate.__table__)
+deliveries = cast(Table, Delivery.__table__)
 faq_queries = cast(Table, FaqQuery.__table__)
 
 USER_FIELDS = tuple(c.name for c in users.columns)
@@ -205,6 +214,13 @@ class SqlStore:
         if kinds is not None:
             statement = statement.where(entries.c.kind.in_(kinds))
         return int(self.connection.execute(statement).scalar_one())
+
+    def has_delivery(self, user_id: int, local_date: date) -> bool:
+        """Whether the ledger holds a daily prompt for the person's local date."""
+        statement = select(deliveries.c.id).where(
+            deliveries.c.user_id == user_id, deliveries.c.local_date == local_date
+        )
+        return self.connection.execute(statement).first() is not None
 
     def entry_times(self, user_id: int, *, kinds: Sequence[str]) -> list[tuple[str, datetime]]:
         """Kind and time of each entry of these kinds, oldest first (no text is read)."""

@@ -91,7 +91,12 @@ class BotApiStandIn:
             def log_message(self, format: str, *args: Any) -> None:
                 pass  # keep test output clean
 
-        self._server = ThreadingHTTPServer((self.host, 0), Handler)
+        class Server(ThreadingHTTPServer):
+            # A wave of daily prompts opens many connections at once; the default backlog of 5
+            # makes the kernel refuse some, which a real Bot API server would not.
+            request_queue_size = 256
+
+        self._server = Server((self.host, 0), Handler)
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
 
