@@ -18,6 +18,7 @@ from telegram.request import BaseRequest
 
 from bot.crypto import cipher_from_setting
 from bot.daily_scheduler import build_daily_scheduler, start_daily_prompts, stop_daily_prompts
+from bot.lean_application import LeanApplication
 from bot.ordering import PerUserUpdateProcessor
 from bot.rate_limit import ConversationFirstRateLimiter, SendBudget
 from bot.service import TandemService
@@ -77,6 +78,7 @@ def build_application(
     settings = runtime.settings
     builder = (
         ApplicationBuilder()
+        .application_class(LeanApplication)
         .token(settings.bot_token)
         .base_url(settings.api_base_url)
         .base_file_url(settings.file_base_url)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from sqlalchemy import Engine as DatabaseEngine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from bot.storage.sql_store import SqlStore, TextCipher
 from flows.engine import Engine
@@ -44,10 +44,8 @@ class TandemService:
                         logger.info("update %s already processed; skipping", event.update_id)
                         return []
                     return self.engine.handle(event, store)
-            except (ConflictError, IntegrityError, OperationalError) as exc:
-                if attempt == ATTEMPTS or (
-                    isinstance(exc, OperationalError) and "locked" not in str(exc.orig)
-                ):
+            except (ConflictError, DBAPIError) as exc:
+                if attempt == ATTEMPTS or not worth_retrying(exc):
                     raise
                 logger.info(
                     "retrying update %s for user %s after %s",
@@ -56,3 +54,18 @@ class TandemService:
                     type(exc).__name__,
                 )
         raise AssertionError("unreachable")
+
+
+def worth_retrying(error: Exception) -> bool:
+    """Whether the event may simply run again: its transaction failed and nothing was kept.
+
+    A lost race (optimistic version, a person created twice), SQLite being busy, or a pooled
+    connection that turned out dead (e.g. PostgreSQL restarted; the pool then opens a new one).
+    Checking for the last case here instead of pinging before every event saves a round trip
+    per event.
+    """
+    if isinstance(error, ConflictError | IntegrityError):
+        return True
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, OperationalError) and "locked" in str(error.orig)

@@ -66,7 +66,8 @@ def create_database_engine(raw_url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
+    # No pool_pre_ping: it costs a round trip per event. A connection found dead is invalidated
+    # by SQLAlchemy and the event is retried on a fresh one (bot.service.worth_retrying).
     kwargs.setdefault("pool_size", 10)
     return create_engine(url, **kwargs)
 
