@@ -24,7 +24,7 @@ from datetime import timedelta
 from typing import Any
 
 from telegram._utils.types import JSONDict
-from telegram.error import RetryAfter
+from telegram.error import RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
 logger = logging.getLogger(__name__)
@@ -34,6 +34,9 @@ PER_CHAT_INTERVAL = 1.0
 # A reply that hits 429 is retried once if the wait is short; a longer wait would leave the
 # person staring at nothing, so the error goes to the normal error handler instead.
 MAX_CONVERSATION_RETRY_WAIT = 10.0
+# A reply whose request timed out is tried this many times in all, with a growing pause.
+TIMEOUT_ATTEMPTS = 3
+TIMEOUT_BACKOFF_SECONDS = 0.5
 # Chats last written more than this long ago are forgotten (memory stays small).
 _FORGET_CHATS_AFTER = 5.0
 _PRUNE_AT = 4096
@@ -169,12 +172,23 @@ class ConversationFirstRateLimiter(BaseRateLimiter[str]):
             return await callback(*args, **kwargs)
         if chat_id is not None:
             self.budget.spend_for_conversation(chat_id)
-        try:
-            return await callback(*args, **kwargs)
-        except RetryAfter as exc:
-            seconds = retry_seconds(exc)
-            if seconds > MAX_CONVERSATION_RETRY_WAIT:
-                raise
-            logger.info("reply hit the flood limit; retrying once after %.1fs", seconds)
-            await asyncio.sleep(seconds)
-            return await callback(*args, **kwargs)
+        for attempt in range(1, TIMEOUT_ATTEMPTS + 1):
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                seconds = retry_seconds(exc)
+                if seconds > MAX_CONVERSATION_RETRY_WAIT:
+                    raise
+                logger.info("reply hit the flood limit; retrying once after %.1fs", seconds)
+                await asyncio.sleep(seconds)
+                return await callback(*args, **kwargs)
+            except TimedOut:
+                # A reply that timed out may or may not have arrived; a bounded retry risks a
+                # rare duplicate rather than a person left without an answer.
+                if attempt == TIMEOUT_ATTEMPTS:
+                    raise
+                logger.info(
+                    "%s timed out; retry %d of %d", endpoint, attempt, TIMEOUT_ATTEMPTS - 1
+                )
+                await asyncio.sleep(TIMEOUT_BACKOFF_SECONDS * attempt)
+        raise AssertionError("unreachable")

@@ -27,6 +27,11 @@ class TandemService:
         self.database = database
         self.cipher = cipher
 
+    def mark_inactive(self, user_id: int) -> None:
+        """The person blocked the bot (403): stop sending until they write again."""
+        with self.database.begin() as connection:
+            SqlStore(connection, self.cipher).mark_inactive(user_id)
+
     def process(self, event: Event) -> list[Reply]:
         """Handle `event` and commit; a redelivered update returns no replies.
 

@@ -18,6 +18,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType, MessageLimit
+from telegram.error import Forbidden
 from telegram.ext import ContextTypes
 
 from bot.service import TandemService
@@ -122,7 +123,16 @@ class TelegramAdapter:
             event.kind.value,
             len(replies),
         )
-        await self.send(context.bot, event.chat_id, replies, update.callback_query)
+        try:
+            await self.send(context.bot, event.chat_id, replies, update.callback_query)
+        except Forbidden:
+            # The person blocked the bot: nothing can reach them, so stop trying until they
+            # write again (the engine reactivates them on their next message).
+            logger.info("user=%s blocked the bot; marked inactive", event.user_id)
+            if self.in_thread:
+                await asyncio.to_thread(self.service.mark_inactive, event.user_id)
+            else:
+                self.service.mark_inactive(event.user_id)
 
     async def send(
         self,

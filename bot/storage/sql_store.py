@@ -161,6 +161,14 @@ class SqlStore:
         """Insert a new person."""
         self.connection.execute(_CREATE_USER, _user_values(user))
 
+    def mark_inactive(self, user_id: int) -> None:
+        """Stop all sending to a person who blocked the bot; writing again reactivates them."""
+        self.connection.execute(
+            update(users)
+            .where(users.c.user_id == user_id)
+            .values(active=False, next_prompt_due_utc=None)
+        )
+
     def save_user(self, user: UserRecord) -> None:
         """Write every field of an existing person."""
         values = {f"new_{name}": value for name, value in _user_values(user).items()}

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from itertools import count
 from typing import Any
 
+from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
 BOT_USER = {
@@ -59,6 +60,19 @@ class RecordingRequest(BaseRequest):
 
     calls: list[ApiCall] = field(default_factory=list)
     _message_ids: count = field(default_factory=lambda: count(1))
+    # method -> errors to answer next, each (HTTP status, description, retry_after or None)
+    planned_errors: dict[str, list[tuple[int, str, int | None]]] = field(default_factory=dict)
+    timeouts: dict[str, int] = field(default_factory=dict)  # method -> calls left to time out
+
+    def fail_next(
+        self, method: str, status: int, description: str, retry_after: int | None = None
+    ) -> None:
+        """Answer the next call of `method` with a Bot API error."""
+        self.planned_errors.setdefault(method, []).append((status, description, retry_after))
+
+    def time_out_next(self, method: str, times: int = 1) -> None:
+        """Let the next `times` calls of `method` time out."""
+        self.timeouts[method] = times
 
     @property
     def read_timeout(self) -> float | None:
@@ -85,6 +99,16 @@ class RecordingRequest(BaseRequest):
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data is not None else {}
         self.calls.append(ApiCall(api_method, params))
+        if self.timeouts.get(api_method):
+            self.timeouts[api_method] -= 1
+            raise TimedOut()
+        planned = self.planned_errors.get(api_method)
+        if planned:
+            status, description, retry_after = planned.pop(0)
+            body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+            if retry_after is not None:
+                body["parameters"] = {"retry_after": retry_after}
+            return status, json.dumps(body).encode()
         return 200, json.dumps({"ok": True, "result": self._result(api_method, params)}).encode()
 
     def _result(self, method: str, params: dict[str, Any]) -> Any:
