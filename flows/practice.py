@@ -19,7 +19,7 @@ from typing import Any, cast
 from transitions import EventData
 
 from content import Content
-from content.practice import CONTEXTS, PracticeContent, Scenario
+from content.practice import CONTEXTS, DIMENSIONS, PracticeContent, Scenario
 from flows.engine import Engine
 from flows.events import Button
 from flows.flow import Flow, event_arg, turn_of
@@ -49,6 +49,7 @@ DONE_LIMIT = 200
 RATINGS_LIMIT = 50
 
 ANY_CONTEXT = "any"
+DIMENSION_KEY = "dimension"  # ctx: practise scenes of one dimension (from a self-check)
 CONFIDENCE_SCALE = range(1, 6)
 DEBRIEF_QUESTIONS = ("practice.debrief.q1", "practice.debrief.q2", "practice.debrief.q3")
 TEXT_KEY_PREFIXES = ("practice.context.", "practice.level.", "practice.debrief.q")
@@ -328,6 +329,9 @@ class PracticeFlow(Flow):
             self.fire(turn, "tried")
         elif arg in (*CONTEXTS, ANY_CONTEXT):
             self.choose(turn, arg)
+        elif arg in DIMENSIONS:  # from a self-check suggestion: scenes that train this
+            turn.ctx[DIMENSION_KEY] = arg
+            self.choose(turn, ANY_CONTEXT)
         else:
             self.prompt(turn)
 
@@ -635,6 +639,7 @@ class PracticeFlow(Flow):
 
     def ask_context(self, turn: Turn) -> None:
         """The context picker, with "I tried it for real" and the safety answers."""
+        turn.ctx.pop(DIMENSION_KEY, None)  # picking a context by hand ends a self-check focus
         contexts = [
             turn.button(f"practice.context.{c}", "choose", c) for c in allowed_contexts(turn)
         ]
@@ -658,6 +663,8 @@ class PracticeFlow(Flow):
             choice = ANY_CONTEXT
         context = None if choice == ANY_CONTEXT else choice
         pool = [s for s in self.practice.scenarios if s.context in allowed]
+        focus = [s for s in pool if s.dimension == turn.ctx.get(DIMENSION_KEY)]
+        pool = focus or pool
         history = done_ids(turn)
         # "Another scene" while a scene is open skips it: avoid showing it straight back.
         avoid = [*history, turn.ctx["scenario"]] if turn.ctx.get("scenario") else history

@@ -528,3 +528,16 @@ def test_practice_is_in_the_menu_and_help(chat: ChatDriver) -> None:
     assert "do you feel safe?" in chat.text
     chat.command("help")
     assert "/practice" in chat.text
+
+
+def test_a_self_check_suggestion_opens_a_scene_of_that_dimension(
+    chat: ChatDriver, practice: PracticeContent
+) -> None:
+    """`go:practice:<dimension>` (the self-check's suggestion button) trains that dimension."""
+    chat.onboard()
+    screen_safe(chat)
+    for dimension in ("self-worth", "balance", "communication"):
+        chat.press_payload(f"go:practice:{dimension}")
+        assert shown_scenario(chat, practice).dimension == dimension
+    chat.command("practice")  # the picker by hand: any dimension again
+    assert "partner" in " ".join(chat.labels()).lower()
