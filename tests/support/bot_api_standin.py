@@ -223,7 +223,8 @@ class BotApiStandIn:
             params: dict[str, Any] = {}
             for part in message.iter_parts():
                 name = part.get_param("name", header="content-disposition")
-                payload = part.get_payload(decode=True) or b""
+                raw = part.get_payload(decode=True)
+                payload = raw if isinstance(raw, bytes) else b""
                 if part.get_filename():
                     params[str(name)] = {"filename": part.get_filename(), "size": len(payload)}
                 else:
