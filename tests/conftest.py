@@ -12,19 +12,21 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from telegram.ext import Application
 
-from bot.app import Runtime, build_runtime
+from bot.app import Runtime, build_application, build_runtime
 from bot.settings import Settings
 from bot.storage.database import create_database_engine, migrate, normalize_url
 from bot.storage.models import Base
 from content import Content, load_content
 from tests.support.chat import ChatDriver
+from tests.support.recording_request import RecordingRequest
 
 DEFAULT_POSTGRES_URL = "postgresql://tandem:tandem@127.0.0.1:5432/postgres"
 
@@ -126,6 +128,29 @@ def runtime(database_url: str, content: Content) -> Iterator[Runtime]:
     built = build_runtime(make_settings(database_url), content=content, migrate_schema=False)
     yield built
     built.database.dispose()
+
+
+@pytest.fixture
+def recorder() -> RecordingRequest:
+    """The offline Bot API for adapter tests."""
+    return RecordingRequest()
+
+
+@pytest.fixture
+def tandem(sqlite_url: str, content: Content) -> Iterator[Runtime]:
+    """A runtime on a fresh SQLite database, for adapter tests."""
+    built = build_runtime(make_settings(sqlite_url), content=content, migrate_schema=False)
+    yield built
+    built.database.dispose()
+
+
+@pytest.fixture
+async def application(tandem: Runtime, recorder: RecordingRequest) -> AsyncIterator[Application]:
+    """The real python-telegram-bot Application, initialized against the offline Bot API."""
+    app = build_application(tandem, request=recorder)
+    await app.initialize()
+    yield app
+    await app.shutdown()
 
 
 @pytest.fixture

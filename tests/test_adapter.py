@@ -2,54 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-from telegram import Update
 from telegram.ext import Application
 
-from bot.app import Runtime, bot_commands, build_application, build_runtime
+from bot.app import Runtime, bot_commands, build_application
 from bot.telegram_adapter import split_text
-from content import Content
-from tests.conftest import make_settings
 from tests.support.recording_request import (
     RecordingRequest,
     button_update,
     message_update,
+    push,
 )
 
 USER = 31337
 
 
-@pytest.fixture
-def request_recorder() -> RecordingRequest:
-    return RecordingRequest()
-
-
-@pytest.fixture
-def tandem(sqlite_url: str, content: Content) -> Runtime:
-    return build_runtime(make_settings(sqlite_url), content=content, migrate_schema=False)
-
-
-@pytest.fixture
-async def application(
-    tandem: Runtime, request_recorder: RecordingRequest
-) -> AsyncIterator[Application]:
-    app = build_application(tandem, request=request_recorder)
-    await app.initialize()
-    yield app
-    await app.shutdown()
-
-
-async def push(app: Application, data: dict) -> None:
-    await app.process_update(Update.de_json(data, app.bot))
-
-
 async def test_start_sends_welcome_and_consent_buttons(
-    application: Application, request_recorder: RecordingRequest
+    application: Application, recorder: RecordingRequest
 ) -> None:
     await push(application, message_update(USER, "/start"))
-    sent = request_recorder.sent()
+    sent = recorder.sent()
     assert [c.method for c in sent] == ["sendMessage", "sendMessage"]
     assert "I'm Tandem" in sent[0].text
     assert sent[1].button_labels == ["Yes, keep my answers", "No, don't keep my words"]
@@ -57,30 +29,30 @@ async def test_start_sends_welcome_and_consent_buttons(
 
 
 async def test_button_press_is_answered_and_flow_moves_on(
-    application: Application, request_recorder: RecordingRequest
+    application: Application, recorder: RecordingRequest
 ) -> None:
     await push(application, message_update(USER, "/start"))
-    yes = request_recorder.sent()[-1].button_payloads[0]
-    request_recorder.clear()
+    yes = recorder.sent()[-1].button_payloads[0]
+    recorder.clear()
     await push(application, button_update(USER, yes))
-    methods = [c.method for c in request_recorder.calls]
+    methods = [c.method for c in recorder.calls]
     assert methods.count("answerCallbackQuery") == 1
-    texts = [c.text for c in request_recorder.sent()]
+    texts = [c.text for c in recorder.sent()]
     assert any("Thank you" in t for t in texts)
-    assert "Reflect" in request_recorder.sent()[-1].button_labels
+    assert "Reflect" in recorder.sent()[-1].button_labels
 
 
 async def test_stale_button_becomes_a_toast(
-    application: Application, request_recorder: RecordingRequest
+    application: Application, recorder: RecordingRequest
 ) -> None:
     await push(application, message_update(USER, "/start"))
-    yes = request_recorder.sent()[-1].button_payloads[0]
+    yes = recorder.sent()[-1].button_payloads[0]
     await push(application, button_update(USER, yes))
-    request_recorder.clear()
+    recorder.clear()
     await push(application, button_update(USER, yes))  # double tap
-    answers = [c for c in request_recorder.calls if c.method == "answerCallbackQuery"]
+    answers = [c for c in recorder.calls if c.method == "answerCallbackQuery"]
     assert len(answers) == 1 and answers[0].params.get("text")
-    assert request_recorder.sent() == []
+    assert recorder.sent() == []
 
 
 @pytest.mark.parametrize(
@@ -102,47 +74,47 @@ async def test_stale_button_becomes_a_toast(
     ],
 )
 async def test_non_text_gets_a_kind_reply(
-    application: Application, request_recorder: RecordingRequest, extra: dict
+    application: Application, recorder: RecordingRequest, extra: dict
 ) -> None:
     await push(application, message_update(USER, None, **extra))
-    assert any("only read text" in c.text for c in request_recorder.sent())
+    assert any("only read text" in c.text for c in recorder.sent())
 
 
 async def test_unknown_command_and_help(
-    application: Application, request_recorder: RecordingRequest
+    application: Application, recorder: RecordingRequest
 ) -> None:
     await push(application, message_update(USER, "/whatever@tandem_test_bot"))
-    assert "don't know that command" in request_recorder.sent()[-1].text
+    assert "don't know that command" in recorder.sent()[-1].text
     await push(application, message_update(USER, "/help"))
-    assert "/reflect" in request_recorder.sent()[-1].text
+    assert "/reflect" in recorder.sent()[-1].text
 
 
 async def test_group_messages_are_ignored(
-    application: Application, request_recorder: RecordingRequest
+    application: Application, recorder: RecordingRequest
 ) -> None:
     update = message_update(USER, "hello")
     update["message"]["chat"] = {"id": -100, "type": "group", "title": "g"}
     await push(application, update)
-    assert request_recorder.sent() == []
+    assert recorder.sent() == []
 
 
 async def test_redelivered_update_is_processed_once(
-    application: Application, request_recorder: RecordingRequest
+    application: Application, recorder: RecordingRequest
 ) -> None:
     update = message_update(USER, "/start")
     await push(application, update)
     await push(application, update)
-    assert len(request_recorder.sent()) == 2
+    assert len(recorder.sent()) == 2
 
 
 async def test_command_menu_is_registered_at_start(
-    tandem: Runtime, request_recorder: RecordingRequest
+    tandem: Runtime, recorder: RecordingRequest
 ) -> None:
-    app = build_application(tandem, request=request_recorder)
+    app = build_application(tandem, request=recorder)
     await app.initialize()
     await app.post_init(app)  # type: ignore[misc]
     await app.shutdown()
-    calls = [c for c in request_recorder.calls if c.method == "setMyCommands"]
+    calls = [c for c in recorder.calls if c.method == "setMyCommands"]
     assert calls
     names = [c.command for c in bot_commands(tandem)]
     assert "reflect" in names and "journal" in names and "start" not in names

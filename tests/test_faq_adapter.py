@@ -4,42 +4,14 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import AsyncIterator
-from typing import Any
 
-import pytest
-from telegram import Update
 from telegram.ext import Application
 
-from bot.app import Runtime, bot_commands, build_application, build_runtime
+from bot.app import Runtime, bot_commands
 from bot.faq_cli import faq_command
-from content import Content
-from tests.conftest import make_settings
-from tests.support.recording_request import RecordingRequest, button_update, message_update
+from tests.support.recording_request import RecordingRequest, button_update, message_update, push
 
 USER = 50505
-
-
-@pytest.fixture
-def recorder() -> RecordingRequest:
-    return RecordingRequest()
-
-
-@pytest.fixture
-def tandem(sqlite_url: str, content: Content) -> Runtime:
-    return build_runtime(make_settings(sqlite_url), content=content, migrate_schema=False)
-
-
-@pytest.fixture
-async def application(tandem: Runtime, recorder: RecordingRequest) -> AsyncIterator[Application]:
-    app = build_application(tandem, request=recorder)
-    await app.initialize()
-    yield app
-    await app.shutdown()
-
-
-async def push(app: Application, data: dict[str, Any]) -> None:
-    await app.process_update(Update.de_json(data, app.bot))
 
 
 async def test_question_answer_and_vote_reach_telegram(

@@ -108,9 +108,7 @@ def test_texts_are_faq_keys(faq: FaqContent) -> None:
         ),
     ],
 )
-def test_schema_problems_are_reported(
-    raw: dict[str, Any], change: Any, expected: str
-) -> None:
+def test_schema_problems_are_reported(raw: dict[str, Any], change: Any, expected: str) -> None:
     """Each kind of mistake is caught and named."""
     data = copy.deepcopy(raw)
     change(data)

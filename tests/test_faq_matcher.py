@@ -48,9 +48,7 @@ def matcher(faq: FaqContent) -> FaqMatcher:
         ("selfworth tips pls", "build-self-esteem"),
     ],
 )
-def test_paraphrases_find_their_entry(
-    matcher: FaqMatcher, question: str, expected: str
-) -> None:
+def test_paraphrases_find_their_entry(matcher: FaqMatcher, question: str, expected: str) -> None:
     """Typos, casing, word order and slang still reach the right entry."""
     result = matcher.match(question)
     assert result.best_id == expected, (question, result)

@@ -2,44 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-from telegram import Update
 from telegram.ext import Application
 
-from bot.app import Runtime, bot_commands, build_application, build_runtime
-from content import Content
-from tests.conftest import make_settings
-from tests.support.recording_request import RecordingRequest, button_update, message_update
+from bot.app import Runtime, bot_commands
+from tests.support.recording_request import RecordingRequest, button_update, message_update, push
 
 USER = 50607
-
-
-@pytest.fixture
-def recorder() -> RecordingRequest:
-    """The offline Bot API."""
-    return RecordingRequest()
-
-
-@pytest.fixture
-def tandem(sqlite_url: str, content: Content) -> Runtime:
-    """A runtime on a fresh SQLite database."""
-    return build_runtime(make_settings(sqlite_url), content=content, migrate_schema=False)
-
-
-@pytest.fixture
-async def application(tandem: Runtime, recorder: RecordingRequest) -> AsyncIterator[Application]:
-    """The built Application, initialized against the recorder."""
-    app = build_application(tandem, request=recorder)
-    await app.initialize()
-    yield app
-    await app.shutdown()
-
-
-async def push(app: Application, data: dict) -> None:
-    """Feed one update through the Application."""
-    await app.process_update(Update.de_json(data, app.bot))
 
 
 async def press(app: Application, recorder: RecordingRequest, label: str) -> None:

@@ -3,74 +3,18 @@
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
-from typing import Any
 
-import pytest
 from PIL import Image
-from telegram import Update
 from telegram.ext import Application
-from telegram.request import RequestData
 
-from bot.app import Runtime, bot_commands, build_application, build_runtime
-from content import Content
-from tests.conftest import make_settings
-from tests.support.recording_request import RecordingRequest, button_update, message_update
+from bot.app import Runtime, bot_commands
+from tests.support.recording_request import RecordingRequest, button_update, message_update, push
 
 USER = 40404
 
 
-class PhotoRecordingRequest(RecordingRequest):
-    """Also keeps the bytes of every uploaded photo, to check what Telegram would receive."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.photos: list[bytes] = []
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = None,
-        write_timeout: Any = None,
-        connect_timeout: Any = None,
-        pool_timeout: Any = None,
-    ) -> tuple[int, bytes]:
-        """Record the call; keep uploaded files of sendPhoto."""
-        if url.endswith("/sendPhoto") and request_data is not None:
-            for value in (request_data.multipart_data or {}).values():
-                data = value[1] if isinstance(value, tuple) else value
-                self.photos.append(data if isinstance(data, bytes) else data.read())
-        return await super().do_request(url, method, request_data)
-
-
-@pytest.fixture
-def recorder() -> PhotoRecordingRequest:
-    return PhotoRecordingRequest()
-
-
-@pytest.fixture
-def tandem(sqlite_url: str, content: Content) -> Runtime:
-    return build_runtime(make_settings(sqlite_url), content=content, migrate_schema=False)
-
-
-@pytest.fixture
-async def application(
-    tandem: Runtime, recorder: PhotoRecordingRequest
-) -> AsyncIterator[Application]:
-    app = build_application(tandem, request=recorder)
-    await app.initialize()
-    yield app
-    await app.shutdown()
-
-
-async def push(app: Application, data: dict[str, Any]) -> None:
-    await app.process_update(Update.de_json(data, app.bot))
-
-
 async def test_self_check_and_progress_chart_reach_telegram(
-    application: Application, recorder: PhotoRecordingRequest, tandem: Runtime
+    application: Application, recorder: RecordingRequest, tandem: Runtime
 ) -> None:
     commands = [c.command for c in bot_commands(tandem)]
     assert "selfcheck" in commands

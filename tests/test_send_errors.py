@@ -3,41 +3,17 @@ inactive, timeouts retry a bounded number of times."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
 from sqlalchemy import text
-from telegram import Update
 from telegram.ext import Application
 
-from bot.app import Runtime, build_application, build_runtime
-from content import Content
-from tests.conftest import make_settings
-from tests.support.recording_request import RecordingRequest, message_update
+from bot.app import Runtime
+from tests.support.recording_request import RecordingRequest, message_update, push
 
 USER = 777001
 
 
-@pytest.fixture
-def recorder() -> RecordingRequest:
-    return RecordingRequest()
-
-
-@pytest.fixture
-def tandem(sqlite_url: str, content: Content) -> Runtime:
-    return build_runtime(make_settings(sqlite_url), content=content, migrate_schema=False)
-
-
-@pytest.fixture
-async def application(tandem: Runtime, recorder: RecordingRequest) -> AsyncIterator[Application]:
-    app = build_application(tandem, request=recorder)
-    await app.initialize()
-    yield app
-    await app.shutdown()
-
-
-async def push(app: Application, text_: str) -> None:
-    await app.process_update(Update.de_json(message_update(USER, text_), app.bot))
+async def say(app: Application, text_: str) -> None:
+    await push(app, message_update(USER, text_))
 
 
 def active(tandem: Runtime) -> bool:
@@ -53,9 +29,9 @@ async def test_blocked_bot_marks_the_person_inactive_until_they_write(
     application: Application, recorder: RecordingRequest, tandem: Runtime
 ) -> None:
     recorder.fail_next("sendMessage", 403, "Forbidden: bot was blocked by the user")
-    await push(application, "/start")
+    await say(application, "/start")
     assert not active(tandem)
-    await push(application, "/help")  # they unblocked us and wrote again
+    await say(application, "/help")  # they unblocked us and wrote again
     assert active(tandem)
 
 
@@ -63,7 +39,7 @@ async def test_flood_limit_on_a_reply_waits_and_retries(
     application: Application, recorder: RecordingRequest
 ) -> None:
     recorder.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
-    await push(application, "/help")
+    await say(application, "/help")
     sends = [c for c in recorder.calls if c.method == "sendMessage"]
     assert len(sends) == 2 and "/reflect" in sends[-1].text
 
@@ -72,13 +48,13 @@ async def test_timeouts_are_retried_a_bounded_number_of_times(
     application: Application, recorder: RecordingRequest
 ) -> None:
     recorder.time_out_next("sendMessage", times=2)
-    await push(application, "/help")
+    await say(application, "/help")
     sends = [c for c in recorder.calls if c.method == "sendMessage"]
     assert len(sends) == 3  # two timeouts, then delivered
 
     recorder.calls.clear()
     recorder.time_out_next("sendMessage", times=10)
-    await push(application, "/help")  # gives up after three tries; the error handler apologises
+    await say(application, "/help")  # gives up after three tries; the error handler apologises
     sends = [c for c in recorder.calls if c.method == "sendMessage"]
     assert ["/reflect" in c.text for c in sends[:3]] == [True, True, True]
     assert len(sends) == 6  # and the apology, tried three times too, all bounded

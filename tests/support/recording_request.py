@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from itertools import count
 from typing import Any
 
+from telegram import Update
 from telegram.error import TimedOut
+from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
 BOT_USER = {
@@ -63,6 +65,7 @@ class RecordingRequest(BaseRequest):
     # method -> errors to answer next, each (HTTP status, description, retry_after or None)
     planned_errors: dict[str, list[tuple[int, str, int | None]]] = field(default_factory=dict)
     timeouts: dict[str, int] = field(default_factory=dict)  # method -> calls left to time out
+    photos: list[bytes] = field(default_factory=list)  # every uploaded photo, as sent
 
     def fail_next(
         self, method: str, status: int, description: str, retry_after: int | None = None
@@ -99,6 +102,10 @@ class RecordingRequest(BaseRequest):
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data is not None else {}
         self.calls.append(ApiCall(api_method, params))
+        if api_method == "sendPhoto" and request_data is not None:
+            for value in (request_data.multipart_data or {}).values():
+                data = value[1] if isinstance(value, tuple) else value
+                self.photos.append(data if isinstance(data, bytes) else data.read())
         if self.timeouts.get(api_method):
             self.timeouts[api_method] -= 1
             raise TimedOut()
@@ -136,6 +143,11 @@ class RecordingRequest(BaseRequest):
 
 
 _update_ids = count(1)
+
+
+async def push(app: Application, data: dict[str, Any]) -> None:
+    """Feed one update (as Bot API JSON) through the Application."""
+    await app.process_update(Update.de_json(data, app.bot))
 
 
 def user_json(user_id: int) -> dict[str, Any]:
