@@ -25,7 +25,8 @@ from bot.service import TandemService
 from bot.settings import Settings
 from bot.storage.database import create_database_engine, migrate
 from bot.telegram_adapter import ChartRenderer, TelegramAdapter, on_error
-from content import Content, load_content
+from content import Content
+from content.check import load_checked_content
 from flows.engine import Engine
 from flows.registry import build_engine
 
@@ -46,8 +47,8 @@ class Runtime:
 def build_runtime(
     settings: Settings, *, content: Content | None = None, migrate_schema: bool = True
 ) -> Runtime:
-    """Load content, open (and migrate) the database, and build the engine once."""
-    content = content or load_content()
+    """Load and check content, open (and migrate) the database, and build the engine once."""
+    content = content or load_checked_content()
     database = create_database_engine(settings.database_url, hide_parameters=True)
     if migrate_schema:
         migrate(database)

@@ -6,6 +6,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy.exc import OperationalError
+
 from bot.settings import Settings, SettingsError, configure_logging, load_settings
 from content.errors import ContentError
 
@@ -78,6 +80,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except ContentError as exc:
         print("Content problem:\n" + str(exc), file=sys.stderr)
+        return 2
+    except OperationalError as exc:
+        # Wrong password, unknown host, server down: one line, no traceback, no password.
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        print(
+            f"Configuration problem: DATABASE_URL: could not connect ({reason})", file=sys.stderr
+        )
         return 2
     except KeyboardInterrupt:
         return 130

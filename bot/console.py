@@ -48,8 +48,7 @@ class ConsoleChat:
             index = int(stripped) - 1
             if 0 <= index < len(self.buttons):
                 return Event(kind=EventKind.BUTTON, payload=self.buttons[index].payload, **base)
-            self.print(f"(There is no choice {stripped}; pick 1 to {len(self.buttons)}.)")
-            return None
+            # Not one of the choices: a number the person means as text (a time, a count).
         if stripped.startswith("/") and len(stripped) > 1:
             command, _, args = stripped[1:].partition(" ")
             return Event(kind=EventKind.COMMAND, command=command.lower(), text=args, **base)
@@ -74,12 +73,11 @@ class ConsoleChat:
             for paragraph in reply.text.split("\n"):
                 self.print(textwrap.fill(paragraph, WIDTH) if paragraph else "")
             if reply.chart is not None and self.renderer is not None:
-                self.print(
-                    f"[picture saved to {self.save('progress.png', self.renderer(reply.chart))}]"
-                )
+                picture = self.save("progress.png", self.renderer(reply.chart))
+                self.print(self.say("console.picture_saved", path=picture))
             if reply.document is not None:
                 path = self.save(reply.document.filename, reply.document.data)
-                self.print(f"[file saved to {path}]")
+                self.print(self.say("console.file_saved", path=path))
             for row in reply.buttons:
                 labels = []
                 for button in row:
@@ -97,6 +95,10 @@ class ConsoleChat:
         path.write_bytes(data)
         return path
 
+    def say(self, key: str, **values: object) -> str:
+        """A console text from content/."""
+        return self.runtime.content.text(key, **values)
+
     def print(self, text: str) -> None:
         """Write a line."""
         self.out.write(text + "\n")
@@ -104,16 +106,13 @@ class ConsoleChat:
 
     def run(self, source: TextIO = sys.stdin) -> None:
         """Read lines until /quit or end of input."""
-        self.print("Tandem in your terminal. Type a message, a /command, or a number to pick a")
-        self.print("choice. /quit leaves.\n")
-        if not self.runtime.service.engine.flows:  # pragma: no cover - defensive
-            return
-        self.send("/start")
+        self.print(self.say("console.intro") + "\n")
+        self.send("/start")  # a welcome for someone new; for someone known, where they were
         while True:
             self.out.write("you> ")
             self.out.flush()
             line = source.readline()
             if not line or line.strip() in {"/quit", "/exit"}:
-                self.print("\nTake care. Your progress is saved.")
+                self.print("\n" + self.say("console.goodbye"))
                 return
             self.send(line)

@@ -92,6 +92,15 @@ def find_problems(content: Content, usage: KeyUsage) -> list[str]:
     return problems
 
 
+def load_checked_content(directory: Path = CONTENT_DIR) -> Content:
+    """Load content and check it against the code; raise ContentError listing every problem."""
+    content = load_content(directory)
+    problems = find_problems(content, scan_code(PROJECT_ROOT / name for name in CODE_DIRS))
+    if problems:
+        raise ContentError("\n".join(problems))
+    return content
+
+
 def check_content(directory: Path = CONTENT_DIR, project_root: Path = PROJECT_ROOT) -> list[str]:
     """Run every content check; an empty list means all is well."""
     try:

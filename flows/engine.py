@@ -71,6 +71,17 @@ class Engine:
         self.interrupts: list[Interrupt] = []
         self.journal_renderers: dict[str, JournalRenderer] = {}
         self.idle_text_handler: Callable[[Turn], None] | None = None
+        # Commands that work before the consent question is answered (the rest wait for it).
+        self.consent_free_commands: set[str] = {
+            "start",
+            "help",
+            "stop",
+            "cancel",
+            "sos",
+            "privacy",
+            "export",
+            "delete",
+        }
         # Old state names -> current ones, so people saved in a renamed state land safely.
         self.state_renames: dict[tuple[str, str], tuple[str, str]] = {}
 
@@ -202,11 +213,23 @@ class Engine:
             self.current_flow(turn).prompt(turn)
 
     def _command(self, turn: Turn) -> None:
-        spec = self.commands.get(turn.event.command)
-        if spec is None or (spec.admin_only and not turn.is_admin):
+        if not self.run_command(turn, turn.event.command, turn.event.text.strip()):
             turn.reply(turn.say("common.unknown_command"), self.menu_buttons(turn))
-            return
-        spec.handler(turn, turn.event.text.strip())
+
+    def run_command(self, turn: Turn, name: str, args: str) -> bool:
+        """Run a command (typed or from a `go:` button); False if there is no such command.
+
+        Someone who has not yet said whether Tandem may keep their words is asked first; the
+        command runs right after they answer.
+        """
+        spec = self.commands.get(name)
+        if spec is None or (spec.admin_only and not turn.is_admin):
+            return False
+        if turn.user.consent is None and name not in self.consent_free_commands:
+            self.start_flow(turn, FIRST_FLOW, pending=[name, args])
+            return True
+        spec.handler(turn, args)
+        return True
 
     def _button(self, turn: Turn) -> None:
         payload = turn.event.payload

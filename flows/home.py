@@ -5,8 +5,11 @@ from __future__ import annotations
 from transitions import EventData
 
 from flows.engine import HOME_FLOW, HOME_STATE, Engine
+from flows.events import Button
 from flows.flow import Flow, event_arg, turn_of
 from flows.turn import Turn
+
+PENDING_COMMAND_KEY = "pending_command"  # ctx: [name, args] of a command asked for before consent
 
 
 class OnboardingFlow(Flow):
@@ -18,11 +21,6 @@ class OnboardingFlow(Flow):
     transitions = [
         {"trigger": "answer", "source": "consent", "dest": "consent", "after": "record_consent"},
     ]
-
-    def start(self, turn: Turn, **kwargs: object) -> None:
-        """Send the welcome and the consent question."""
-        turn.reply(turn.say("onboarding.welcome"))
-        self.prompt(turn)
 
     def prompt(self, turn: Turn) -> None:
         """Ask for consent (or, for someone brand new, start with the welcome)."""
@@ -44,18 +42,46 @@ class OnboardingFlow(Flow):
         else:
             super().on_text(turn)
 
+    def start(self, turn: Turn, **kwargs: object) -> None:
+        """Send the welcome and the consent question; remember a command to run afterwards."""
+        pending = kwargs.get("pending")
+        if isinstance(pending, list | tuple) and len(pending) == 2:
+            turn.ctx[PENDING_COMMAND_KEY] = list(pending)
+        turn.reply(turn.say("onboarding.welcome"))
+        self.prompt(turn)
+
     def record_consent(self, event: EventData) -> None:
-        """Store the choice and open the menu."""
+        """Store the choice, then run the command that was waiting, or open the menu."""
         turn = turn_of(event)
+        pending = turn.ctx.get(PENDING_COMMAND_KEY)
         set_consent(turn, event_arg(event, "arg") == "yes")
-        after_onboarding(turn)
+        spec = turn.engine.commands.get(pending[0]) if pending else None
+        if pending and spec is not None:
+            turn.finish()
+            spec.handler(turn, str(pending[1]))
+        else:
+            after_onboarding(turn)
 
 
 def set_consent(turn: Turn, agreed: bool) -> None:
-    """Record whether Tandem may keep the person's own words."""
+    """Record whether Tandem may keep the person's own words (first answer or a change)."""
+    first_time = turn.user.consent is None
     turn.user.consent = agreed
     turn.user.consent_at = turn.now
-    turn.reply(turn.say("onboarding.consent_thanks" if agreed else "onboarding.consent_declined"))
+    if first_time:
+        key = "onboarding.consent_thanks" if agreed else "onboarding.consent_declined"
+    else:
+        key = "onboarding.consent_now_keeping" if agreed else "onboarding.consent_now_not_keeping"
+    turn.reply(turn.say(key))
+
+
+def consent_buttons(turn: Turn) -> list[list[Button]]:
+    """The button that changes the consent choice the other way (none before it is made)."""
+    if turn.user.consent is None:
+        return []
+    if turn.user.consent:
+        return [[turn.link("onboarding.stop_keeping", "consent:no")]]
+    return [[turn.link("onboarding.start_keeping", "consent:yes")]]
 
 
 def after_onboarding(turn: Turn) -> None:
@@ -98,9 +124,12 @@ def back_buttons(turn: Turn) -> list:
 
 
 def cmd_start(turn: Turn, args: str) -> None:
-    """/start: the welcome for someone new, a welcome back for someone known."""
+    """/start: the welcome for someone new; for someone known, back to where they were."""
     if turn.user.consent is None:
         turn.start(OnboardingFlow.name)
+    elif turn.flow != HOME_FLOW:  # mid-activity: nothing is dropped, we carry on
+        turn.reply(turn.say("menu.welcome_back_mid_flow"))
+        turn.engine.current_flow(turn).prompt(turn)
     else:
         turn.reply(turn.say("menu.welcome_back"))
         turn.start(HOME_FLOW)
@@ -134,11 +163,8 @@ def action_go(turn: Turn, arg: str) -> None:
     if name == "resume":
         turn.engine.current_flow(turn).prompt(turn)
         return
-    spec = turn.engine.commands.get(name)
-    if spec is None or (spec.admin_only and not turn.is_admin):
+    if not turn.engine.run_command(turn, name, args):
         turn.engine.stale_button(turn)
-        return
-    spec.handler(turn, args)
 
 
 def action_consent(turn: Turn, arg: str) -> None:

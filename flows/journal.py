@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flows.engine import Engine
-from flows.home import back_buttons
+from flows.home import back_buttons, consent_buttons
 from flows.turn import Turn
 
 PAGE_SIZE = 5
@@ -19,9 +19,11 @@ def show_journal(turn: Turn, offset: int = 0) -> None:
     total = turn.store.count_entries(turn.user.user_id, kinds=kinds)
     if total == 0:
         key = "journal.empty" if turn.keeps_words else "journal.empty_not_kept"
-        rows = back_buttons(turn)
-        if not turn.keeps_words:
-            rows.insert(0, [turn.link("journal.start_keeping", "consent:yes")])
+        rows = (
+            [*consent_buttons(turn), *back_buttons(turn)]
+            if not turn.keeps_words
+            else back_buttons(turn)
+        )
         turn.reply(turn.say(key), rows)
         return
     offset = max(0, min(offset, (total - 1) // PAGE_SIZE * PAGE_SIZE))

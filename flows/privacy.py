@@ -13,7 +13,7 @@ from typing import Any
 
 from flows.engine import Engine
 from flows.events import Document
-from flows.home import back_buttons
+from flows.home import back_buttons, consent_buttons
 from flows.safety import PENDING_KEY
 from flows.turn import Turn
 
@@ -27,6 +27,7 @@ def cmd_privacy(turn: Turn, args: str) -> None:
     """/privacy: what is kept, why, for how long, who can see it, and the person's choices."""
     rows = [
         [turn.link("privacy.export", "go:export"), turn.link("privacy.delete", "go:delete")],
+        *consent_buttons(turn),
         *back_buttons(turn),
     ]
     turn.reply(turn.say("privacy.text"), rows)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from flows.registry import build_engine
-
 ROOT = Path(__file__).resolve().parent.parent
 FORBIDDEN_IN_FLOWS = ("telegram", "sqlalchemy", "alembic", "psycopg", "bot")
 
@@ -32,15 +30,24 @@ def test_flows_import_neither_telegram_nor_sql() -> None:
     assert offenders == set()
 
 
-def test_machines_are_built_once_and_shared(content) -> None:
-    first = build_engine(content)
-    flows = dict(first.flows)
-    machines = {name: flow.machine for name, flow in flows.items()}
-    # No models are ever attached: each event binds a disposable Turn instead.
-    assert all(len(machine.models) == 0 for machine in machines.values())
+def test_machines_are_built_once_and_shared(runtime, chat) -> None:
+    engine = runtime.engine
+    machines = {name: id(flow.machine) for name, flow in engine.flows.items()}
+    chat.onboard()
+    chat.command("reflect", "balance")
+    chat.send("an answer")
+    chat.command("practice")
+    chat.command("selfcheck")
+    chat.command("stop")
+    # The same machines after many events, and no model ever attached to them: each event
+    # binds a disposable Turn instead of keeping a model (or a machine) per person.
+    assert {name: id(flow.machine) for name, flow in engine.flows.items()} == machines
+    assert all(len(flow.machine.models) == 0 for flow in engine.flows.values())
 
 
-def test_every_flow_state_can_be_prompted(content) -> None:
-    engine = build_engine(content)
-    for flow in engine.flows.values():
-        assert type(flow).prompt is not type(flow).__mro__[-2].prompt, flow.name
+def test_every_flow_overrides_prompt(runtime) -> None:
+    """After a restart, a stale button or odd input, every flow can say where we are."""
+    from flows.flow import Flow
+
+    for flow in runtime.engine.flows.values():
+        assert type(flow).prompt is not Flow.prompt, flow.name

@@ -19,13 +19,21 @@ def test_console_walks_a_reflection_with_numbered_choices(sqlite_url: str, conte
     runtime = build_runtime(make_settings(sqlite_url), content=content, migrate_schema=False)
     out = io.StringIO()
     console = ConsoleChat(runtime, out=out)
-    script = io.StringIO("1\n/reflect\n2\nI only feel okay when others approve\n9\n/quit\n")
+    script = io.StringIO("1\n/reflect\n2\nI only feel okay when others approve\n/quit\n")
     console.run(script)
     shown = out.getvalue()
     assert "[1] Yes, keep my answers" in shown
     assert "Question 1 of 3" in shown and "Question 2 of 3" in shown
-    assert "There is no choice 9" in shown
-    assert "Your progress is saved" in shown
+    assert "Everything is saved" in shown
+
+    # A second terminal session carries on at the same question.
+    later = io.StringIO()
+    ConsoleChat(runtime, out=later).run(io.StringIO("99\n/quit\n"))
+    resumed = later.getvalue()
+    assert "here's where we were" in resumed
+    assert "Question 2 of 3" in resumed
+    # "99" is not one of the choices: it is taken as the answer, not refused
+    assert "Question 3 of 3" in resumed
     runtime.database.dispose()
 
 

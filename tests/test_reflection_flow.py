@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.app import build_runtime
-from flows.events import EventKind
 from tests.conftest import make_settings
 from tests.support.chat import ChatDriver
 
@@ -123,7 +122,3 @@ def test_journal_pages_newest_first(chat: ChatDriver) -> None:
     assert "answer 0-0" in chat.text
     chat.press("Newer")
     assert "1–5 of 9" in chat.text
-
-
-def test_events_carry_kinds() -> None:
-    assert {kind.value for kind in EventKind} == {"text", "command", "button", "unsupported"}
