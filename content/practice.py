@@ -25,6 +25,8 @@ REQUESTS: tuple[str, ...] = ("time", "money", "emotional", "favour", "guilt")
 MIN_SCENARIOS = 36
 MIN_PER_CONTEXT = 8
 MIN_GUILT = 6
+# A self-check suggestion focuses practice on one dimension; it needs scenes at every level.
+MIN_PER_DIMENSION_LEVEL = 2
 MAX_EXAMPLES = 2
 # Far below Telegram's 4096: a scene, its header and the question share one message.
 MAX_SCENE_CHARS = 600
@@ -180,6 +182,15 @@ def _check_library(scenarios: list[Scenario], problems: list[str]) -> None:
         for value in allowed:
             if value not in used:
                 problems.append(f"scenarios: no scenario with {kind} {value}")
+    per_dimension_level = Counter((s.dimension, s.difficulty) for s in scenarios)
+    for dimension in DIMENSIONS:
+        for level in DIFFICULTIES:
+            count = per_dimension_level[(dimension, level)]
+            if count < MIN_PER_DIMENSION_LEVEL:
+                problems.append(
+                    f"scenarios: {count} {dimension} scenario(s) at difficulty {level},"
+                    f" at least {MIN_PER_DIMENSION_LEVEL} needed"
+                )
     guilt = sum(1 for s in scenarios if s.request == "guilt")
     if guilt < MIN_GUILT:
         problems.append(f"scenarios: {guilt} guilt-trip scenarios, at least {MIN_GUILT} needed")

@@ -184,6 +184,24 @@ def _clause_fragment(original: str, clause: _Clause, start: int) -> str:
 
 # --- the rule tables ------------------------------------------------------------------------
 
+# Words after "can't" / "won't" that turn it into something other than a refusal ("I can't
+# wait", "can't say no to you", "won't lie").
+_NOT_REFUSING_AFTER = (
+    r"(?! (?:say no|refuse|turn (?:you|them|her|him) down|let (?:you|them|her|him) down"
+    r"|disappoint|leave you|abandon|wait|believe|thank|imagine|help but|stop|lie|pretend"
+    r"|upset|hurt|be rude|seem|sound|lose|fight|argue|forget|complain))"
+)
+# Subjectless refusals also must not be these ("won't be long", "can't remember").
+_NOT_REFUSING_SUBJECTLESS = (
+    r"(?! (?:say|tell|remember|decide|think|see|hear|happen again|be long|take long"
+    r"|be (?:a|an) (?:problem|issue)|mind|matter|complain|go wrong))"
+)
+# Fillers that may come before a subjectless refusal at the start of a clause.
+_LEAD_IN = (
+    r"(?:(?:oh|well|um|hmm|sorry|so sorry|afraid|just|really|honestly|unfortunately|sadly"
+    r"|i'?m afraid|nah|no) )*"
+)
+
 # Clear refusals. Each must appear in a clause with no hedge word to count as clear.
 _REFUSALS = [
     _rx(
@@ -239,14 +257,16 @@ _REFUSALS = [
         rf"\b(?:i|we) {ADVERB}(?:{CANT}|{WONT}|{DONT} want to|do not want to|shouldn'?t"
         rf"|{DONT} lend|{DONT} do|{DONT} have (?:the )?(?:time|money|space|energy|capacity)"
         r"|can no longer"
-        r"|won'?t be able to)\b"
-        r"(?! (?:say no|refuse|turn (?:you|them|her|him) down|let (?:you|them|her|him) down"
-        r"|disappoint|leave you|abandon|wait|believe|thank|imagine|help but|stop|lie|pretend"
-        r"|upset|hurt|be rude|seem|sound|lose|fight|argue|forget|complain))"
+        r"|won'?t be able to)\b" + _NOT_REFUSING_AFTER
     ),
+    # Refusals without "I" ("Can't, sorry.", "Won't be able to this time", "Rather not"):
+    # only at the start of a clause, so "you can't" or "they won't" are not read as ours.
     _rx(
-        rf"^\s*(?:{CANT}|{WONT}) (?:make it|do it|do that|this time|lend|cover|come|help|today"
-        r"|tonight|this week)"
+        rf"^\s*{_LEAD_IN}(?:{CANT}|{WONT}|{DONT} want to|won'?t be able to|unable to"
+        rf"|{DONT} have (?:the )?(?:time|money|space|energy|capacity)"
+        r"|(?:would |'d )?rather not|no can do|hard pass|pass(?= on\b| for now\b|\W*$)"
+        r"|(?:going to|gonna|have to|need to|got to|gotta) (?:pass|say no|decline|skip"
+        r"|sit this one out))\b" + _NOT_REFUSING_AFTER + _NOT_REFUSING_SUBJECTLESS
     ),
     _rx(
         r"\b(?:that|this|it|that plan|friday|saturday|sunday|the weekend) (?:doesn'?t|does not"
@@ -347,7 +367,7 @@ _GIVES_IN = [
         r"|no worries|absolutely|definitely)\b(?! not)"
     ),
     _rx(
-        rf"\bi {CANT} (?:say no|refuse|turn (?:you|them|her|him) down"
+        rf"(?:\bi |^\s*){CANT} (?:say no|refuse|turn (?:you|them|her|him) down"
         r"|let (?:you|them|her|him) down)\b"
     ),
     _rx(
@@ -357,8 +377,6 @@ _GIVES_IN = [
     ),
     _rx(r"\bi can do (?:it|that)\b|\b(?:happy|glad) to\b"),
 ]
-
-_SARCASTIC_YES = _rx(r"\s*(?:fine|sure|okay|ok),? whatever\b")
 
 # Blaming "you" statements.
 _BLAME = [
@@ -418,20 +436,22 @@ _REASONS = _rx(
     r"|dad|kids?|doctor) (?:needs|wants|said))\b"
 )
 
-# Passive-aggressive or sarcastic phrasing.
+# Passive-aggressive or sarcastic phrasing. The first list runs on each clause and on the
+# whole reply (some span a comma: "fine, whatever", "oh, sure"). A yes or a thank-you inside
+# any match is sarcasm, not a yes or warmth.
+_WHATEVER_SINCERE = r"(?! (?:works|suits|you need|is easiest|helps|feels))"
+_THANKS_SINCERE = (
+    r"(?! for (?:understanding|asking|thinking|being|the invite|inviting|checking|your"
+    r"|listening|letting|telling|including|the heads|the offer))"
+)
 _PASSIVE_AGGRESSIVE = [
     _rx(
-        r"\b(?:fine|sure|okay|ok),? whatever\b|^\s*whatever\b(?! (?:works|suits|you need"
-        r"|is easiest|helps|feels))|\bwhatever you say\b|\bwhatever\W*$"
+        rf"\b(?:fine|sure|okay|ok),? whatever\b{_WHATEVER_SINCERE}"
+        rf"|^\s*whatever\b{_WHATEVER_SINCERE}|\bwhatever you say\b|\bwhatever\W*$"
     ),
     _rx(
         r"\bmust be nice\b|\boh,? sure\b|\boh,? yeah,? sure\b|\byeah,? right\b"
         r"|\bno offen[cs]e\b|\bjust saying\b|\bas usual\b|\blike always\b|\blike i always do\b"
-    ),
-    _rx(
-        r"\bthanks a lot\b(?! for (?:understanding|asking|thinking|being|the invite|inviting"
-        r"|checking|your|listening|letting))|\bthanks for nothing\b|\bgee,? thanks\b"
-        r"|\bwow,? thanks\b"
     ),
     _rx(
         rf"\b{I_LL} (?:just )?do (?:it|everything|it all) myself\b|\bdon'?t worry about me\b"
@@ -439,6 +459,37 @@ _PASSIVE_AGGRESSIVE = [
         r"|\bif you say so\b|\bas if\b|\bsorry not sorry\b|\breal mature\b"
         r"|\bnot that (?:anyone|you) (?:cares?|asked|noticed)\b|\bsome of us\b"
         r"|\bglad (?:to see )?you (?:finally|remembered)\b|\bwell,? excuse me\b"
+    ),
+]
+# These run on the whole reply only: they span commas, and what follows decides them.
+_SARCASM_ACROSS_CLAUSES = [
+    _rx(
+        rf"\bthanks a lot\b{_THANKS_SINCERE}|\bthanks for nothing\b"
+        rf"|\b(?:gee|wow|oh wow),? (?:thanks|thank you)\b{_THANKS_SINCERE}"
+    ),
+    # Mock delight and mock surprise. "Oh great" said sincerely is usually followed by thanks
+    # or good news ("oh great, see you then"), so that is left alone; a plain "great, thanks"
+    # never counts.
+    _rx(
+        r"\boh,? (?:great|wonderful|fantastic|perfect|lovely|brilliant|joy|goody|super)\b"
+        r"(?![\s,.!-]*(?:thanks|thank you|see you|that works|sounds good|glad|good to hear"
+        r"|so happy|congrat|news|idea|to hear|i'?m so glad|that'?s (?:great|good|perfect)))"
+        r"|\bjust (?:great|perfect|wonderful|brilliant|fantastic)\b(?! (?:news|to hear))"
+        r"|\bjust what i (?:needed|need)\b|\blucky me\b|\bhow (?:nice|lovely) for you\b"
+    ),
+    _rx(
+        r"\bhow (?:surprising|unexpected|shocking)\b|\bwhat a (?:surprise|shock)\b"
+        r"(?! to (?:hear|see|get))|\bsurprise,? surprise\b|\bshocker\b"
+        r"|\bcolou?r me (?:surprised|shocked)\b|\bnever saw that coming\b"
+        r"|\bof course (?:you|they|he|she) (?:did|would|do|does|forgot|didn'?t|wouldn'?t"
+        r"|couldn'?t|can'?t|won'?t|don'?t|'d)(?=\s*(?:[.!?,;]|$))"
+        r"|\bof course (?:you|they|he|she) forgot\b|\bof course it'?s (?:me|my turn)\b"
+    ),
+    _rx(
+        r"\b(?:because|'?cause|cuz|coz|as if|like) (?:i have|i've|i've got|i have got|i got)"
+        r" nothing (?:else|better) to do\b"
+        r"|\bit'?s not like i (?:have|had|'ve got) (?:a life|anything (?:else|better)|plans)\b"
+        r"|\bbecause my (?:time|plans|life|needs) (?:doesn'?t|don'?t|never) matter\b"
     ),
 ]
 
@@ -520,6 +571,38 @@ def _search_clauses(
                 yield clause, match
 
 
+def _sarcasm_spans(norm: str, clauses: Sequence[_Clause]) -> list[tuple[int, int]]:
+    """Where passive-aggressive phrasing sits: clause by clause, and across commas."""
+    spans = {
+        (clause.start + match.start(), clause.start + match.end())
+        for clause, match in _search_clauses(_PASSIVE_AGGRESSIVE, clauses)
+    }
+    spans.update(
+        match.span()
+        for pattern in (*_PASSIVE_AGGRESSIVE, *_SARCASM_ACROSS_CLAUSES)
+        for match in pattern.finditer(norm)
+    )
+    return sorted(spans)
+
+
+def _sarcastic_yes(
+    spans: Sequence[tuple[int, int]], norm: str, clause: _Clause, match: re.Match[str]
+) -> bool:
+    """True for a yes inside sarcasm, or a bare yes just before it ("Sure, because...")."""
+    if _inside(spans, clause.start + match.start()):
+        return True
+    if clause.text.strip() != match.group(0).strip():
+        return False
+    return any(
+        start >= clause.end and not norm[clause.end : start].strip(" ,\n") for start, _ in spans
+    )
+
+
+def _inside(spans: Sequence[tuple[int, int]], position: int) -> bool:
+    """True when a position falls inside one of the spans."""
+    return any(start <= position < end for start, end in spans)
+
+
 # --- the analysis ----------------------------------------------------------------------------
 
 
@@ -585,11 +668,12 @@ def find_observations(text: str) -> list[Finding]:
         Observation.SETS_CONDITION,
         Observation.TAKES_TIME,
     }
+    sarcasm = _sarcasm_spans(norm, clauses)
     # A yes is only worth naming when nothing else in the reply holds a line.
     if not answered & found.keys():
         for clause, match in _search_clauses(_GIVES_IN, clauses):
-            # "Fine, whatever" is sarcasm, not a yes (clauses split at the comma).
-            if _SARCASTIC_YES.match(norm, clause.start + match.start()):
+            # "Fine, whatever" and "oh, sure" are sarcasm, not a yes.
+            if _sarcastic_yes(sarcasm, norm, clause, match):
                 continue
             note(Observation.GIVES_IN, quote_at(clause, match))
             break
@@ -599,8 +683,10 @@ def find_observations(text: str) -> list[Finding]:
         break
 
     for clause, match in _search_clauses(_ACKNOWLEDGE, clauses):
-        note(Observation.ACKNOWLEDGES, quote_at(clause, match))
-        break
+        # A "wow, thanks" or "gee, thanks" is not warmth.
+        if not _inside(sarcasm, clause.start + match.start()):
+            note(Observation.ACKNOWLEDGES, quote_at(clause, match))
+            break
 
     for clause, match in _search_clauses(_BLAME, clauses):
         # "I know you always help me" is gratitude, not blame.
@@ -628,9 +714,14 @@ def find_observations(text: str) -> list[Finding]:
         end = _clause_of(clauses, reasons[-1].start()).end
         note(Observation.OVER_JUSTIFYING, _quote(original, reasons[0].start(), end))
 
-    for clause, match in _search_clauses(_PASSIVE_AGGRESSIVE, clauses):
-        note(Observation.PASSIVE_AGGRESSIVE, quote_at(clause, match))
-        break
+    if sarcasm:
+        # Quote from the start of the first match's clause to the end of the clause it ends in.
+        start, end = sarcasm[0]
+        first, last = _clause_of(clauses, start), _clause_of(clauses, max(start, end - 1))
+        quote = _quote(original, first.start, last.end)
+        if quote.endswith("..."):
+            quote = _quote(original, start, last.end)
+        note(Observation.PASSIVE_AGGRESSIVE, quote)
 
     if len(words) == 1:
         note(Observation.ONE_WORD, _quote(original, 0, len(original)))

@@ -156,6 +156,12 @@ def _pool(scenarios: Sequence[S], level: int, context: str | None) -> list[S]:
     return sorted(chosen, key=lambda s: s.id)
 
 
+def _levels_by_distance(level: int) -> list[int]:
+    """Every ladder level, nearest to `level` first; on a tie the gentler one comes first."""
+    levels = range(LOWEST_LEVEL, HIGHEST_LEVEL + 1)
+    return sorted(levels, key=lambda other: (abs(other - level), other))
+
+
 def unseen_in_cycle(pool: Sequence[S], done_ids: Sequence[str]) -> tuple[list[S], bool]:
     """The pool's scenarios not yet done in the current round, and whether a round restarted.
 
@@ -186,16 +192,17 @@ def choose_scenario(
     """Pick the next scene: not repeated until the pool for this level (and context) runs out.
 
     When a new round starts, the scene done last is avoided so nobody meets the same scene
-    twice in a row. Falls back to any context, then any level, only if the pool is empty.
+    twice in a row. Only if the pool is empty does it fall back: to any context at the same
+    level, then to the nearest level (the gentler one first, so nobody is pushed up unasked).
     Returns None only when there are no scenarios at all.
     """
     rng = rng or random.Random()
     level = clamp_level(level)
-    pool = _pool(scenarios, level, context)
-    if not pool:
-        pool = _pool(scenarios, level, None)
-    if not pool:
-        pool = sorted(scenarios, key=lambda s: s.id)
+    pool: list[S] = []
+    for nearby in _levels_by_distance(level):
+        pool = _pool(scenarios, nearby, context) or _pool(scenarios, nearby, None)
+        if pool:
+            break
     if not pool:
         return None
     candidates, restarted = unseen_in_cycle(pool, done_ids)

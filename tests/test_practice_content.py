@@ -53,6 +53,27 @@ def test_library_counts(practice: PracticeContent) -> None:
     assert sum(1 for s in scenarios if s.request == "guilt") >= 6
 
 
+def test_every_dimension_has_two_scenes_at_every_level(practice: PracticeContent) -> None:
+    """A focus on one dimension (from a self-check) finds scenes at anyone's level."""
+    counts = Counter((s.dimension, s.difficulty) for s in practice.scenarios)
+    for dimension in DIMENSIONS:
+        for level in DIFFICULTIES:
+            assert counts[(dimension, level)] >= 2, (dimension, level)
+
+
+def test_a_dimension_missing_at_a_level_is_reported(raw: dict[str, Any]) -> None:
+    """The parser refuses a library where a dimension has too few scenes at a level."""
+    broken = copy.deepcopy(raw)
+    broken["scenarios"] = [
+        s
+        for s in broken["scenarios"]
+        if not (s["dimension"] == "self-worth" and s["difficulty"] == 1)
+    ]
+    with pytest.raises(ContentError) as caught:
+        parse_practice(broken, OBSERVATION_IDS)
+    assert "0 self-worth scenario(s) at difficulty 1" in str(caught.value)
+
+
 def test_scenes_are_short_and_end_with_the_other_person(practice: PracticeContent) -> None:
     """Scenes end with a quoted line and leave the question to the flow."""
     for scenario in practice.scenarios:

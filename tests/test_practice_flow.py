@@ -541,3 +541,19 @@ def test_a_self_check_suggestion_opens_a_scene_of_that_dimension(
         assert shown_scenario(chat, practice).dimension == dimension
     chat.command("practice")  # the picker by hand: any dimension again
     assert "partner" in " ".join(chat.labels()).lower()
+
+
+def test_a_dimension_focus_keeps_a_newcomer_at_level_one(
+    chat: ChatDriver, runtime: Runtime, practice: PracticeContent
+) -> None:
+    """A level-1 person asking for any dimension gets level-1 scenes of it, scene after scene."""
+    chat.onboard()
+    screen_safe(chat)
+    for dimension in ("boundaries", "communication", "self-worth", "balance"):
+        seen = []
+        for _ in range(2):
+            chat.press_payload(f"go:practice:{dimension}")
+            seen.append(practise_once(chat, practice, "No, I need the evening for me.", 3))
+        assert {(s.dimension, s.difficulty) for s in seen} == {(dimension, 1)}, seen
+        assert seen[0].id != seen[1].id
+    assert prefs(runtime).get("practice_level", 1) == 1

@@ -160,6 +160,19 @@ def test_empty_pool_falls_back_instead_of_failing() -> None:
     assert choose_scenario([], [], level=1) is None
 
 
+def test_an_empty_level_falls_back_to_the_nearest_level_gentler_first() -> None:
+    """With no scene at the person's level, the nearest level is used, never a far one."""
+    rng = random.Random(0)
+
+    def levels_picked(scenarios: list[FakeScenario], level: int) -> set[int]:
+        picks = [choose_scenario(scenarios, [], level=level, rng=rng) for _ in range(30)]
+        return {pick.difficulty for pick in picks if pick is not None}
+
+    assert levels_picked([s for s in SCENARIOS if s.difficulty != 2], level=2) == {1}
+    assert levels_picked([s for s in SCENARIOS if s.difficulty != 1], level=1) == {2}
+    assert levels_picked([s for s in SCENARIOS if s.difficulty == 3], level=1) == {3}
+
+
 def test_choice_is_deterministic_for_a_seed() -> None:
     """The same seed and history give the same scene (useful for reproducible tests)."""
     first = choose_scenario(SCENARIOS, ["family-10"], 1, rng=random.Random(42))
