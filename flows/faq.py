@@ -3,8 +3,10 @@
 Nothing here changes where the person is: answers, the list and "Did you mean…" are views,
 like the journal, and their buttons are global (`fq:…`), so they work from any old message.
 Every typed question is recorded (its words only with consent) with the entry it matched and
-its score; the vote after an answer is recorded on the same row. `/faqstats` (admins only)
-summarizes them so the content can be improved.
+its score; the vote after an answer is recorded on the same row. An entry picked from the list
+or from related entries is recorded too (so its vote has a row), marked by FAQ_PICK_SCORE so
+`/faqstats` (admins only) does not count it as asked. Greetings and thanks at the menu get a
+warm reply and the menu (flows/small_talk.py), not "outside what Tandem knows".
 
 Button payloads (Telegram allows 64 bytes; entry ids are short slugs):
   fq:p:<page>            a page of the browsable list
@@ -20,18 +22,20 @@ import logging
 from typing import cast
 
 from content.faq import FaqContent, FaqEntry
-from flows.engine import Engine
+from flows.engine import HOME_FLOW, Engine
 from flows.events import Button
 from flows.faq_matcher import FaqMatcher
 from flows.home import back_buttons
+from flows.ports import FAQ_PICK_SCORE
+from flows.small_talk import CAPABILITY_ENTRY, recognize
 from flows.turn import Turn
 
 logger = logging.getLogger(__name__)
 
 ACTION = "fq"
 PAGE_SIZE = 6
-# The score recorded when the person picked an entry themselves (from the list or a button).
-PICKED_SCORE = 1.0
+# The score recorded for a typed message recognized outright as "what can you do".
+RECOGNIZED_SCORE = 1.0
 STATS_LIMIT = 5
 UNMATCHED_LIMIT = 10
 QUESTION_PREVIEW_CHARS = 120
@@ -75,9 +79,13 @@ def show_list(turn: Turn, page: int = 0) -> None:
     if page + 1 < pages:
         paging.append(turn.link("faq.page_next", f"{ACTION}:p:{page + 1}"))
     rows.append(paging)
-    turn.reply(
-        turn.say("faq.browse_header", page=page + 1, pages=pages), [*rows, *back_buttons(turn)]
+    # Mid-activity, typed text answers the activity, so do not invite a typed question.
+    header = (
+        turn.say("faq.browse_header", page=page + 1, pages=pages)
+        if turn.flow == HOME_FLOW
+        else turn.say("faq.browse_header_busy", page=page + 1, pages=pages)
     )
+    turn.reply(header, [*rows, *back_buttons(turn)])
 
 
 def show_answer(turn: Turn, entry: FaqEntry, query_id: int) -> None:
@@ -137,14 +145,40 @@ def ask(turn: Turn, question: str) -> None:
 
 
 def on_idle_text(turn: Turn) -> None:
-    """Free text while resting at the menu: treat it as a question."""
-    ask(turn, turn.text)
+    """Free text while resting at the menu: small talk gets a warm reply, the rest is a
+    question."""
+    if not answer_small_talk(turn, turn.text):
+        ask(turn, turn.text)
+
+
+def answer_small_talk(turn: Turn, text: str) -> bool:
+    """Greetings and thanks get a warm reply and the menu; "what can you do" gets its
+    entry. False when the text is not small talk."""
+    kind = recognize(text)
+    if kind == "greeting":
+        turn.reply(turn.say("faq.greeting"), turn.engine.menu_buttons(turn))
+    elif kind == "thanks":
+        turn.reply(turn.say("faq.you_are_welcome"), turn.engine.menu_buttons(turn))
+    elif kind == "capability" and (entry := faq_content(turn).entry(CAPABILITY_ENTRY)):
+        query_id = turn.store.add_faq_query(
+            turn.user.user_id,
+            question=text if turn.keeps_words else None,
+            matched_id=entry.id,
+            score=RECOGNIZED_SCORE,
+            created_at=turn.now,
+        )
+        show_answer(turn, entry, query_id)
+    else:
+        return False
+    return True
 
 
 def cmd_faq(turn: Turn, args: str) -> None:
     """/faq: the list; /faq <question>: ask directly."""
-    if args.strip():
-        ask(turn, args.strip())
+    question = args.strip()
+    if question:
+        if not answer_small_talk(turn, question):
+            ask(turn, question)
     else:
         show_list(turn)
 
@@ -155,12 +189,13 @@ def _query_id(text: str) -> int | None:
 
 
 def _record_pick(turn: Turn, entry: FaqEntry) -> int:
-    """Record an entry the person picked themselves; return the new query's id."""
+    """Record an entry the person picked themselves (not a question they asked, so marked with
+    FAQ_PICK_SCORE and left out of "most asked"), so that its vote has a row; return its id."""
     return turn.store.add_faq_query(
         turn.user.user_id,
         question=None,
         matched_id=entry.id,
-        score=PICKED_SCORE,
+        score=FAQ_PICK_SCORE,
         created_at=turn.now,
     )
 
@@ -201,7 +236,9 @@ def _vote(turn: Turn, rest: str) -> bool:
         turn.notice("faq.thanks_yes")
     else:
         turn.reply(
-            turn.say("faq.thanks_no"),
+            turn.say("faq.thanks_no")
+            if turn.flow == HOME_FLOW
+            else turn.say("faq.thanks_no_busy"),
             [[turn.link("faq.browse", f"{ACTION}:p:0")], *back_buttons(turn)],
         )
     return True

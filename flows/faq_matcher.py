@@ -21,7 +21,10 @@ How a question is matched (docs/faq-matching.md has the measurements behind each
 5. Off-topic guard: example questions Tandem must not answer (content/faq.yaml `off_topic`)
    are one more class for both scorers, and they also tell which FAQ words are everyday words
    ("grow", "cause", "change"). A question is answered only when its best entry clearly beats
-   the off-topic class and shares at least one topical word with that entry.
+   the off-topic class and shares at least one topical word with that entry, or, without
+   one, scores high while the off-topic class stays far behind ("what can you do"). A
+   question naming another field (a word of several off-topic examples that no FAQ text
+   uses: "french", "css") needs two topical words.
 6. Decide: high when the score is high and clearly ahead of the next entry, middle when it is
    plausible, low otherwise (then best_id is None: never answer off-topic).
 """
@@ -58,6 +61,16 @@ ENTRY_WORD_WEIGHT = 0.30
 # A word is topical when its rate in FAQ wordings is this many times its off-topic rate.
 TOPICAL_RATIO = 2.0
 REQUIRE_TOPICAL_WORD = True
+# A question with no topical word may still be ours when it is worded like an entry and not
+# like the off-topic examples ("what can you do", "what do you do with what i write"): its
+# score reaches HIGH_SCORE and the off-topic class stays under this share of it. Off-topic
+# questions without a topical word all scored under 0.3 on the dev and eval sets.
+UNTOPICAL_OFF_TOPIC_FACTOR = 0.5
+# A word in at least this many off-topic examples and in no FAQ text ("french", "css",
+# "economics") marks another field; a question that names one needs this many topical words,
+# so "how to say no in french" is not answered as a boundaries question.
+OTHER_FIELD_MIN_EXAMPLES = 3
+OTHER_FIELD_TOPICAL_WORDS = 2
 # Softmax training: full-batch gradient descent; class weights balanced by this power.
 TRAIN_STEPS = 100
 TRAIN_RATE = 20.0
@@ -155,6 +168,8 @@ COMPOUNDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bbring\s+(it\s+|this\s+|that\s+)?up\b", "communicate"),
         (r"\blone[\s\-]+wol(f|ves)\b", "hyperindependent"),
         (r"\bgrow(ing|n)?\s+out\s+of\b", "change"),
+        (r"\b(turn|turns|turned|end|ends|ended)\s+up\b|\b(turn|turns|turned)\s+out\b",
+         "become"),
     )
 )
 
@@ -222,8 +237,8 @@ SYNONYM_GROUPS: Mapping[str, Sequence[str]] = {
     "help": ("support", "supporting", "supportive", "helping", "helpful"),
     "clingy": ("cling", "clinging", "needy", "attached"),
     "cause": (
-        "causes", "caused", "causing", "origin", "origins", "root", "roots", "reason",
-        "reasons",
+        "causes", "caused", "causing", "origin", "origins", "originally", "root", "roots",
+        "reason", "reasons",
     ),
     "change": (
         "changing", "changed", "recover", "recovery", "recovering", "overcome", "heal",
@@ -249,6 +264,8 @@ SYNONYM_GROUPS: Mapping[str, Sequence[str]] = {
     "depend": ("rely", "relying", "relies", "reliance", "lean", "leaning", "dependent",
                "dependence", "dependency", "depending", "needing"),
     "affect": ("impact", "effect", "effects", "affects", "impacts"),
+    # In a chat, typing is writing: "what happens to what i type" is a privacy question.
+    "write": ("type", "typed", "typing", "types", "wrote", "written", "writing"),
 }
 
 # fmt: on
@@ -556,6 +573,7 @@ class FaqMatcher:
         self._merged_owner = list(merged)
         self._entry_words = _InvertedIndex(list(merged.values()), sublinear_tf=True)
         self._topical_by_entry = self._topical_words(canonical, merged)
+        self._other_field_words = self._other_field(canonical, known)
         self._ranker = _SoftmaxRanker(
             [word_features(words) for words in canonical],
             self._owner,
@@ -594,6 +612,25 @@ class FaqMatcher:
             for owner, features in merged.items()
             if owner != OFF_TOPIC
         }
+
+    def _other_field(
+        self, canonical: Sequence[Sequence[str]], known: Iterable[str]
+    ) -> frozenset[str]:
+        """Words of several off-topic examples that no FAQ wording or answer uses: they name
+        another field (a language, code, economics)."""
+        in_faq = {canonical_word(word) for word in known}
+        examples: dict[str, int] = defaultdict(int)
+        for owner, words in zip(self._owner, canonical, strict=True):
+            if owner != OFF_TOPIC:
+                in_faq.update(words)
+                continue
+            for word in set(words):
+                examples[word] += 1
+        return frozenset(
+            word
+            for word, count in examples.items()
+            if count >= OTHER_FIELD_MIN_EXAMPLES and word not in in_faq
+        )
 
     @classmethod
     def from_entries(
@@ -711,10 +748,15 @@ class FaqMatcher:
         best_id, best_score = ranked[0]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         topical = words & self._topical_by_entry.get(best_id, frozenset())
+        worded_like_ours = (
+            best_score >= HIGH_SCORE and off_topic_score <= UNTOPICAL_OFF_TOPIC_FACTOR * best_score
+        )
+        other_field = bool(words & self._other_field_words)
         plausible = (
             best_score >= MIDDLE_SCORE
             and best_score > OFF_TOPIC_FACTOR * off_topic_score
-            and (bool(topical) or not REQUIRE_TOPICAL_WORD)
+            and (bool(topical) or worded_like_ours or not REQUIRE_TOPICAL_WORD)
+            and (not other_field or len(topical) >= OTHER_FIELD_TOPICAL_WORDS)
         )
         if not plausible:
             return MatchResult(

@@ -61,6 +61,11 @@ class EntryRecord:
     created_at: datetime
 
 
+# The score recorded for an FAQ entry the person picked from a list rather than asked about:
+# matcher scores are never negative, so /faqstats can leave picks out of "most asked".
+FAQ_PICK_SCORE = -1.0
+
+
 @dataclass(frozen=True)
 class FaqStats:
     """What /faqstats shows: (entry id, times asked), (entry id, unhelpful votes, all votes),

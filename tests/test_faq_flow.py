@@ -148,3 +148,44 @@ def test_votes_only_touch_your_own_questions(runtime: Runtime) -> None:
     assert "/1 ×" not in admin.text
     other.press_payload("fq:v:nonsense")
     assert other.replies  # a malformed button gets the usual stale-button answer
+
+
+def test_entries_picked_from_the_list_are_not_counted_as_asked(runtime: Runtime) -> None:
+    """Reading an entry from the list is not asking it; its vote still counts as helpfulness."""
+    runtime.engine.admin_ids = frozenset({ADMIN})
+    reader = ChatDriver(runtime.service, user_id=SOMEONE)
+    reader.onboard()
+    reader.command("faq")
+    first = faq_of(runtime).entries[0]
+    reader.press(first.question)
+    reader.press("Not really")
+    reader.command("faq")
+    reader.press(first.question)
+    reader.command("faq", "how do i say no")
+
+    admin = ChatDriver(runtime.service, user_id=ADMIN)
+    admin.onboard()
+    admin.command("faqstats")
+    say_no = faq_of(runtime).entry("how-to-say-no")
+    assert say_no is not None
+    most_asked = admin.text.split("Least helpful")[0]
+    assert f"1 × {say_no.question}" in most_asked
+    assert first.question not in most_asked
+    assert f"1/1 × {first.question}" in admin.text
+
+
+def test_faq_list_mid_activity_does_not_invite_typing(chat: ChatDriver) -> None:
+    """Mid-reflection, typed text answers the reflection: the list says so and offers the way
+    back, on every page."""
+    chat.onboard()
+    chat.command("faq")
+    assert "type your own question" in chat.text
+    chat.command("reflect")
+    chat.press(chat.labels()[0])  # pick a theme
+    chat.command("faq")
+    assert "type your own question" not in chat.text
+    assert "still goes to what we were doing" in chat.text
+    assert "Back to where I was" in chat.labels()
+    chat.press("More")
+    assert "type your own question" not in chat.text
+    assert "Back to where I was" in chat.labels()

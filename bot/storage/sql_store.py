@@ -35,7 +35,14 @@ from bot.storage.models import (
     ProcessedUpdate,
     User,
 )
-from flows.ports import ConflictError, ConversationRecord, EntryRecord, FaqStats, UserRecord
+from flows.ports import (
+    FAQ_PICK_SCORE,
+    ConflictError,
+    ConversationRecord,
+    EntryRecord,
+    FaqStats,
+    UserRecord,
+)
 
 users = cast(Table, User.__table__)
 conversations = cast(Table, Conversation.__table__)
@@ -335,7 +342,8 @@ class SqlStore:
         asked = func.count().label("asked")
         most_asked = self.connection.execute(
             select(faq_queries.c.matched_id, asked)
-            .where(faq_queries.c.matched_id.is_not(None))
+            # Entries picked from the list were read, not asked: they are not counted here.
+            .where(faq_queries.c.matched_id.is_not(None), faq_queries.c.score != FAQ_PICK_SCORE)
             .group_by(faq_queries.c.matched_id)
             .order_by(asked.desc(), faq_queries.c.matched_id)
             .limit(limit)
