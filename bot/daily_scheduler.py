@@ -9,6 +9,10 @@ Outcomes: sent → recorded; 429 → the bulk lane pauses for retry_after and th
 retried (its lease extended meanwhile); 403 → the person is marked inactive until they write
 again; anything else → retried later with a growing delay, without holding up the others.
 Each prompt is marked as in flight just before its HTTP request (see `DeliveryLedger`).
+
+The tick also does the bot's one piece of housekeeping: about once an hour it forgets
+processed update ids older than a week (`processed_updates` would otherwise grow forever;
+Telegram never redelivers an update that old).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from telegram.error import Forbidden, RetryAfter, TelegramError
 
 from bot.rate_limit import BULK, retry_seconds
 from bot.storage.deliveries import ClaimedPrompt, DeliveryLedger
+from bot.storage.sql_store import SqlStore
 from bot.telegram_adapter import keyboard
 from content import Content
 from content.daily import DailyContent
@@ -45,6 +50,9 @@ RETRY_DELAYS = (
     timedelta(minutes=30),
     timedelta(hours=1),
 )
+# Telegram keeps an undelivered update for at most 24 hours; a week leaves a wide margin.
+PROCESSED_UPDATES_KEPT = timedelta(days=7)
+PRUNE_EVERY = timedelta(hours=1)
 
 
 @dataclass
@@ -59,6 +67,8 @@ class TickReport:
     rate_limited: int = 0
     taken_over: int = 0  # a lease ran out and another worker sent it
     batches: int = 0
+    rows_seen: int = 0  # due rows looked at, including people only moved to their next time
+    updates_pruned: int = 0  # old processed update ids forgotten this tick
     errors: dict[str, int] = field(default_factory=dict)
 
 
@@ -89,6 +99,7 @@ class DailyPromptScheduler:
         self.batch_size = max(MIN_BATCH, int(send_rate * BATCH_SECONDS))
         self.concurrency = max(4, min(256, int(send_rate * 2)))
         self._task: asyncio.Task[None] | None = None
+        self._last_prune: datetime | None = None
 
     # Running
 
@@ -126,15 +137,36 @@ class DailyPromptScheduler:
             await asyncio.sleep(self.tick_seconds)
 
     async def tick(self) -> TickReport:
-        """Claim and send batches until nobody is due."""
+        """Claim and send batches until nobody is due, then prune old update ids (hourly)."""
         report = TickReport()
         while True:
-            batch = await self._db(self.ledger.claim, self.clock(), self.batch_size)
-            if not batch:
-                return report
+            batch = await self._db(self.ledger.claim_batch, self.clock(), self.batch_size)
+            # Keep going while rows were seen, even if none got a prompt: after an outage the
+            # first batches may hold only people overdue from an earlier day (just moved on),
+            # with people due today behind them. Every seen row leaves the due range (its next
+            # due time is strictly after now), so this ends.
+            if batch.rows_seen == 0:
+                break
             report.batches += 1
-            report.claimed += len(batch)
-            await self.send_batch(batch, report)
+            report.rows_seen += batch.rows_seen
+            report.claimed += len(batch.prompts)
+            if batch.prompts:
+                await self.send_batch(batch.prompts, report)
+        await self.prune_if_due(report)
+        return report
+
+    async def prune_if_due(self, report: TickReport) -> None:
+        """Forget processed update ids older than a week, at most once per PRUNE_EVERY."""
+        now = self.clock()
+        if self._last_prune is not None and now - self._last_prune < PRUNE_EVERY:
+            return
+        report.updates_pruned = await self._db(self.prune_processed_updates, now)
+        self._last_prune = now
+
+    def prune_processed_updates(self, now: datetime) -> int:
+        """Delete processed update ids older than PROCESSED_UPDATES_KEPT; returns how many."""
+        with self.ledger.database.begin() as connection:
+            return SqlStore(connection).prune_updates(now - PROCESSED_UPDATES_KEPT)
 
     async def send_batch(self, batch: list[ClaimedPrompt], report: TickReport) -> None:
         """Send a batch with a fixed number of concurrent senders; the limiter sets the pace."""

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 from telegram.ext import ExtBot
 
 from bot.app import build_application, build_runtime
@@ -412,3 +412,49 @@ def test_the_application_wires_the_limiter_and_the_job(sqlite_url: str, content:
     assert isinstance(scheduler, DailyPromptScheduler)
     assert (scheduler.send_rate, scheduler.tick_seconds) == (12.5, 45)
     runtime.database.dispose()
+
+
+async def test_people_overdue_from_earlier_days_do_not_hold_up_todays_prompt(
+    database: Engine, content: Content, bot: ExtBot[str], standin: BotApiStandIn
+) -> None:
+    # After a two-day outage, 1,000 people with prompts at 23:00 Berlin time are overdue since
+    # two days ago; their latest occurrence was last night, an earlier local day, so they are
+    # only moved to their next due time. They sit before today's person in due order.
+    two_days_ago = datetime(2026, 2, 28, 22, 0, tzinfo=UTC)  # 23:00 Saturday in Berlin
+    overdue = add_people(database, 1000, due=two_days_ago)
+    with database.begin() as connection:
+        connection.execute(
+            update(users).where(users.c.user_id.in_(overdue)).values(daily_time="23:00")
+        )
+    [today] = add_people(database, 1, due=DUE_TODAY, first_id=5000)
+    clock = Clock(DUE_TODAY + timedelta(seconds=10))
+    scheduler = scheduler_for(database, content, bot, clock)
+    scheduler.batch_size = 50  # many batches with no prompt before today's person comes up
+    report = await scheduler.tick()
+    assert (report.sent, report.rows_seen) == (1, len(overdue) + 1)
+    assert sent_per_chat(standin) == Counter({today: 1})
+    with database.connect() as connection:
+        still_due = connection.execute(
+            select(func.count()).where(users.c.next_prompt_due_utc <= clock.now)
+        ).scalar_one()
+    assert still_due == 0
+
+
+async def test_the_tick_forgets_update_ids_older_than_a_week_once_an_hour(
+    database: Engine, content: Content, bot: ExtBot[str]
+) -> None:
+    now = DUE_TODAY + timedelta(seconds=10)
+    with database.begin() as connection:
+        store = SqlStore(connection)
+        for update_id, age in ((1, timedelta(days=9)), (2, timedelta(days=8)), (3, timedelta(1))):
+            assert store.claim_update(update_id, now - age)
+    clock = Clock(now)
+    scheduler = scheduler_for(database, content, bot, clock)
+    assert (await scheduler.tick()).updates_pruned == 2
+    with database.begin() as connection:
+        assert SqlStore(connection).claim_update(3, now) is False  # still remembered
+        assert SqlStore(connection).claim_update(4, now - timedelta(days=7, minutes=1))
+    clock.now += timedelta(minutes=30)
+    assert (await scheduler.tick()).updates_pruned == 0  # not again within the hour
+    clock.now += timedelta(minutes=31)
+    assert (await scheduler.tick()).updates_pruned == 1

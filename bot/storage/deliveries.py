@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
@@ -70,6 +70,29 @@ class ClaimedPrompt:
     attempts: int
 
 
+@dataclass
+class ClaimBatch:
+    """What one claim did: the prompts to send, and how many due rows it looked at.
+
+    A batch can hold no prompts while rows were still seen (people overdue from an earlier
+    local day are only moved to their next due time); the tick must keep going then, because
+    people due today may be waiting behind them in due order.
+    """
+
+    prompts: list[ClaimedPrompt] = field(default_factory=list)
+    rows_seen: int = 0
+
+    def __len__(self) -> int:
+        return len(self.prompts)
+
+    def __iter__(self) -> Iterator[ClaimedPrompt]:
+        return iter(self.prompts)
+
+    def __bool__(self) -> bool:
+        """True while there was anything to do: prompts claimed or due rows moved on."""
+        return self.rows_seen > 0 or bool(self.prompts)
+
+
 class DeliveryLedger:
     """Claims due daily prompts in the database and records what became of each."""
 
@@ -93,10 +116,17 @@ class DeliveryLedger:
 
     def claim(self, now: datetime, limit: int) -> list[ClaimedPrompt]:
         """Claim up to `limit` prompts: retries whose time has come first, then due people."""
-        claimed = self.claim_retries(now, limit)
-        if len(claimed) < limit:
-            claimed += self.claim_due(now, limit - len(claimed))
-        return claimed
+        return self.claim_batch(now, limit).prompts
+
+    def claim_batch(self, now: datetime, limit: int) -> ClaimBatch:
+        """Like `claim`, also saying how many rows were looked at (the tick loops while > 0)."""
+        retries = self.claim_retries_batch(now, limit)
+        batch = ClaimBatch(list(retries.prompts), retries.rows_seen)
+        if retries.rows_seen < limit:
+            due = self.claim_due(now, limit - retries.rows_seen)
+            batch.prompts += due.prompts
+            batch.rows_seen += due.rows_seen
+        return batch
 
     def due_users_query(self, now: datetime, limit: int) -> Any:
         """The SELECT that finds due people: an index range scan on next_prompt_due_utc."""
@@ -123,16 +153,17 @@ class DeliveryLedger:
             statement = statement.with_for_update(skip_locked=True)
         return statement
 
-    def claim_due(self, now: datetime, limit: int) -> list[ClaimedPrompt]:
+    def claim_due(self, now: datetime, limit: int) -> ClaimBatch:
         """One transaction: lock up to `limit` due people, write their ledger rows, advance them.
 
         A person whose due time passed on an earlier local day (the bot was down) is only
-        advanced; one whose due time passed earlier today gets today's prompt now.
+        advanced; one whose due time passed earlier today gets today's prompt now. The batch
+        counts every row seen, so a batch of only-advanced people is not mistaken for "done".
         """
         with self.database.begin() as connection:
             rows = connection.execute(self.due_users_query(now, limit)).all()
             if not rows:
-                return []
+                return ClaimBatch()
             advances: list[dict[str, Any]] = []
             to_send: list[tuple[Any, date]] = []
             for row in rows:
@@ -161,7 +192,7 @@ class DeliveryLedger:
                 .values(next_prompt_due_utc=bindparam("b_due")),
                 advances,
             )
-            return claimed
+            return ClaimBatch(claimed, len(rows))
 
     def _insert_deliveries(
         self, connection: Connection, to_send: list[tuple[Any, date]], now: datetime
@@ -242,6 +273,10 @@ class DeliveryLedger:
 
     def claim_retries(self, now: datetime, limit: int) -> list[ClaimedPrompt]:
         """Take back prompts whose retry time or lease ran out, if still the person's day."""
+        return self.claim_retries_batch(now, limit).prompts
+
+    def claim_retries_batch(self, now: datetime, limit: int) -> ClaimBatch:
+        """`claim_retries`, also counting rows that only expired or were marked blocked."""
         statement = (
             select(
                 deliveries.c.id,
@@ -284,7 +319,7 @@ class DeliveryLedger:
                     )
             if outcomes:
                 connection.execute(_outcome_statement(), outcomes)
-            return claimed
+            return ClaimBatch(claimed, len(rows))
 
     # Outcomes
 
