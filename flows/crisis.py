@@ -248,7 +248,10 @@ _FAMILY = (
 )
 # The people whose violence this detector is about; "my X" never matches "my X's".
 _ABUSER = rf"(?:he|she|they|my {_FAMILY}(?!'))"
-_VICTIM = r"(?:me|us|my (?:mom|mother|kids|children|son|daughter|sister|brother|baby|dog|cat))"
+_VICTIM = (
+    r"(?:me|us|(?:my|our) (?:mom|mother|kids|children|son|daughter|sister|brother|baby|dog|"
+    r"cat)|the (?:kids|children|baby))"
+)
 _END_OF_CLAUSE = r"(?= \.|$| and\b| but\b| when\b| because\b| so\b)"
 _HARM_WORDS = (
     "hits hitting punch punched punches punching slap slapped slaps slapping kick kicked kicks "
@@ -337,6 +340,39 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
     _rule(_S, "living", r"\bcan not go on living\b"),
     _rule(
         _S,
+        "go",
+        r"\bi (?:just |really |honestly |simply |truly )?can not (?:go on|keep going)\b",
+        # "can't go on the trip", "can't go on like this with my messy flat" are about plans
+        # and chores; a bare "I can't go on (like this)" is despair and gets help.
+        unless=r"^ ?(?:like (?:this|that) )?(?:with|about|at|in|for|on|to|without|until|after|"
+        r"before|a|an|the|my|his|her|our|their|holiday|vacation|trips?|tour|stage|air|dates?|"
+        r"rides?|leave|strike|break|camping|and on|forever about)\b",
+    ),
+    _rule(
+        _S,
+        "rather",
+        r"\b(?:would|had) rather (?:be dead|die|not be alive|not exist|not wake up)\b",
+        # "I'd rather be dead tired than bored", "I'd rather die than sing karaoke" are
+        # hyperbole; "rather die than go on like this" is not.
+        unless=r"^ ?(?:tired|on my feet|of (?:boredom|embarrassment|laughing)|than (?!(?:live|"
+        r"living|go on|going on|be here|wake up|keep going|go back|face|feel|be alive|exist)\b))",
+    ),
+    _rule(
+        _S,
+        "dying",
+        r"\b(?:feel|feels|feeling|felt) like dying\b",
+        unless=r"^ ?(?:of|from|laughing|with laughter|to)\b",
+    ),
+    _rule(
+        _S,
+        "ending dying",
+        r"\b(?:thinking|think|thought|thoughts|dreaming|fantasi[sz]ing) (?:about|of) "
+        r"(?:ending it|ending things|dying|not being here|not existing|not waking up)\b",
+        # Ending it "with him" is a break-up; "dying my hair" a typo for dyeing.
+        unless=r"^ ?(?:all with|with|between|off|my|her|his|their|the|it|for)\b",
+    ),
+    _rule(
+        _S,
         "wake",
         r"\bnever wake up\b|\b(?:hope|wish) i (?:do not|would not|will not) wake up\b",
         unless=r"^ ?(?:on time|early|before|in time|when|at|for)\b",
@@ -354,6 +390,15 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
         "pills tablets meds painkillers",
         r"\b(?:saving|saved|stockpiling|hoarding|collecting) (?:up )?(?:my |some )?"
         r"(?:pills|tablets|meds|sleeping pills|painkillers)\b",
+    ),
+    _rule(
+        _S,
+        "pills tablets meds painkillers stash stockpile",
+        r"\b(?:pills|tablets|meds|painkillers) (?:saved|stashed|hidden|hoarded|stockpiled|"
+        r"put aside|set aside)(?: up| away)?\b"
+        r"|\b(?:stash|stockpile|hoard) of (?:pills|tablets|meds|painkillers|sleeping pills)\b",
+        unless=r"^ ?(?:up |away )?for (?:the|my|a|our) (?:trip|flight|holiday|journey|travels?|"
+        r"headaches?|migraines?|cold|allergies|allergy)\b",
     ),
     _rule(
         _S,
@@ -416,6 +461,16 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
         "razor razors blade blades",
         r"\b(?:razor|blade)s? (?:on|to|against) my (?:skin|arms?|wrists?)\b",
     ),
+    _rule(
+        _H,
+        "purpose deliberately intentionally lighter cigarette cigarettes",
+        r"\b(?:cut|cuts|cutting|burn|burns|burned|burnt|burning|hit|hitting|scratch|scratched|"
+        r"scratching|hurt|hurting|bruise|bruised|bit|bite|punch|punched|harm|harmed|injure|"
+        r"injured) (?:my (?:own )?(?:arms?|wrists?|legs?|thighs?|skin|hands?|stomach|hips?|body|"
+        r"face|fingers?|chest|ankles?|head|shoulders?)|myself) (?:(?:\w+ ){0,3}(?:on purpose|"
+        r"deliberately|intentionally)|with (?:a |my )?(?:lighter|cigarettes?|match|matches|"
+        r"razor|blade|knife))\b",
+    ),
     _rule(_H, "relapse relapsed", r"\brelapsed? (?:on|into) (?:cutting|selfharm)\b"),
     # --- violence or threats from a partner or family member
     _rule(
@@ -455,6 +510,24 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
         r"told me|promised) (?:to|he would|she would|they would|he will|she will|they will|"
         r"he is going to|she is going to|they are going to|that he would|that she would) "
         rf"(?:kill|hurt|beat|hit|stab|shoot|strangle|choke|burn) {_VICTIM}\b",
+    ),
+    _rule(
+        _V,
+        "kill hurt beat hit stab shoot strangle choke burn",
+        rf"\b{_ABUSER} {_FILLER}(?:threatened|threatens|threatening|swore|swears|said|says|"
+        r"told me|warned me) (?:that )?if i (?:ever |try to |tried to |even )?(?:(?:leave|left|"
+        r"break up|go|went)(?: (?:him|her|them|home|the house|the relationship|for good|with "
+        r"the kids))?|(?:tell|told|call|called|report|reported|talk to|go to|went to)(?: \w+)"
+        r"{0,3}) (?:he|she|they) (?:will|would|is going to|are going to|is gonna) "
+        rf"(?:kill|hurt|beat|hit|stab|shoot|strangle|choke|burn|find) {_VICTIM}\b",
+    ),
+    _rule(
+        _V,
+        "threatened threatens threatening",
+        rf"\b{_ABUSER} {_FILLER}(?:threatened|threatens|threatening) {_VICTIM}\b",
+        # "threatened me with a pillow fight" or "with divorce" is not violence; weapons are.
+        unless=r"^ ?(?:with (?!(?:a |his |her |their )?(?:knife|gun|weapon|bat|belt|hammer|"
+        r"violence|death))|jokingly|as a joke|playfully|in (?:a|the) game)\b",
     ),
     _rule(
         _V,

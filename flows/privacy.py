@@ -19,6 +19,7 @@ from flows.turn import Turn
 
 EXPORT_FORMAT = "tandem-export"
 EXPORT_VERSION = 1
+EXPORT_PAGE_SIZE = 100  # journal entries read per query while building an export
 DELETE_ACTION = "del"
 DELETE_NONCE_KEY = "_delete"  # in the current flow's context, like any one-time question
 
@@ -47,8 +48,39 @@ def export_document(turn: Turn) -> dict[str, Any]:
         "version": EXPORT_VERSION,
         "exported_at": turn.now.isoformat(),
         "user_id": turn.user.user_id,
+        "journal": readable_journal(turn),
         "tables": tables,
     }
+
+
+def readable_journal(turn: Turn) -> list[dict[str, Any]]:
+    """Every entry as the journal shows it (question, scene or prompt with the answer), newest
+    first: the tables carry only content ids such as "communication-01"."""
+    engine = turn.engine
+    journal: list[dict[str, Any]] = []
+    offset = 0
+    while True:
+        # All kinds, not only those with a renderer: the export must be complete.
+        page = turn.store.list_entries(
+            turn.user.user_id, kinds=None, offset=offset, limit=EXPORT_PAGE_SIZE
+        )
+        for entry in page:
+            renderer = engine.journal_renderers.get(entry.kind)
+            label_key = f"journal.kind.{entry.kind}"
+            journal.append(
+                {
+                    "date": entry.created_at.isoformat(),
+                    "kind": turn.say(label_key) if turn.content.has(label_key) else entry.kind,
+                    "text": (
+                        renderer(engine.content, entry)
+                        if renderer is not None
+                        else entry.text or ""
+                    ),
+                }
+            )
+        if len(page) < EXPORT_PAGE_SIZE:
+            return journal
+        offset += EXPORT_PAGE_SIZE
 
 
 def cmd_export(turn: Turn, args: str) -> None:

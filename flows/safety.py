@@ -57,10 +57,13 @@ def crisis_interrupt(turn: Turn) -> bool:
     if not (event.kind is EventKind.BUTTON and event.payload.startswith(f"{ACTION}:")):
         # Whatever the person does next, an unsaved crisis message is no longer held.
         turn.ctx.pop(PENDING_KEY, None)
-    if event.kind is not EventKind.TEXT:
+    is_command = event.kind is EventKind.COMMAND
+    # A command's arguments are typed words too ("/faq I want to kill myself"): the command
+    # does not run and its words are neither used nor held.
+    kind = detect_crisis(event.text) if event.kind is EventKind.TEXT or is_command else None
+    if event.kind is not EventKind.TEXT and kind is None:
         turn.ctx.pop(PAUSED_KEY, None)
         return False
-    kind = detect_crisis(event.text)
     if kind is None:
         if turn.ctx.pop(PAUSED_KEY, None):
             # Back after a pause: show where we were instead of taking this as an answer.
@@ -68,7 +71,7 @@ def crisis_interrupt(turn: Turn) -> bool:
             return True
         return False
     pending: dict[str, Any] = {"kind": kind.value}
-    if turn.keeps_words:
+    if turn.keeps_words and not is_command:
         pending["text"] = turn.store.protect_text(turn.text)
     turn.ctx[PENDING_KEY] = pending
     turn.ctx.pop(PAUSED_KEY, None)

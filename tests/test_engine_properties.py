@@ -52,23 +52,31 @@ texts = st.one_of(
     st.just("x" * 5000),  # longer than Telegram allows
     st.just("   "),
 )
+# Every flow's name and every global button prefix (checked against the engine below), plus
+# one unknown of each.
+FLOW_PREFIXES = ["reflection", "onboarding", "menu", "selfcheck", "practice", "daily", "x"]
+ACTION_PREFIXES = ["go", "del", "crisis", "jr", "consent", "dp", "fq", "nope"]
 forged_payloads = st.one_of(
     st.text(max_size=MAX_PAYLOAD_BYTES // 4),
     st.builds(
         lambda prefix, middle, step: f"{prefix}:{middle}|{step}",
-        st.sampled_from(["reflection", "onboarding", "menu", "selfcheck", "practice", "x"]),
+        st.sampled_from(FLOW_PREFIXES),
         st.text(alphabet="abcdefghijklmnopqrstuvwxyz:-_0123456789", max_size=24),
         st.one_of(st.integers(-3, 10_000).map(str), st.text(max_size=4)),
     ),
     st.builds(
         lambda prefix, rest: f"{prefix}:{rest}",
-        st.sampled_from(["go", "del", "crisis", "jr", "consent", "nope"]),
+        st.sampled_from(ACTION_PREFIXES),
         st.text(alphabet="abcdefghijklmnopqrstuvwxyz:-_0123456789", max_size=24),
     ),
 )
 actions = st.one_of(
     st.tuples(st.just("text"), texts),
-    st.tuples(st.just("command"), st.integers(0, 10_000), st.text(max_size=20)),
+    st.tuples(
+        st.just("command"),
+        st.integers(0, 10_000),
+        st.one_of(st.text(max_size=20), st.sampled_from(CRISIS)),  # "/faq I want to kill..."
+    ),
     st.tuples(st.just("press"), st.integers(0, 10_000)),
     st.tuples(st.just("stale"), st.integers(0, 10_000)),
     st.tuples(st.just("forged"), forged_payloads),
@@ -133,6 +141,12 @@ def assert_valid_state(runtime: Runtime, user_id: int) -> None:
     assert flow is not None, conversation.flow
     assert conversation.state in flow.states, (conversation.flow, conversation.state)
     json.dumps(conversation.context)
+
+
+def test_forged_payloads_cover_every_flow_and_button_prefix(runtime: Runtime) -> None:
+    """A flow or global button added later is forged too, not silently left out."""
+    assert set(runtime.engine.flows) <= set(FLOW_PREFIXES)
+    assert set(runtime.engine.actions) <= set(ACTION_PREFIXES)
 
 
 @settings(

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, date, datetime
 from typing import Any
 
+from sqlalchemy import insert
+
 from bot.app import Runtime
+from bot.storage.models import Base, Delivery
 from bot.storage.sql_store import personal_tables
 from flows.events import Reply
 from tests.support.chat import ChatDriver
@@ -63,6 +67,24 @@ def test_export_is_a_readable_json_document_with_everything(
         assert len(tables[table.name]) == len(mine), table.name
 
 
+def test_export_has_a_readable_journal_with_each_answer_next_to_its_question(
+    runtime: Runtime, chat: ChatDriver
+) -> None:
+    chat.onboard()
+    reflect(chat)
+    _, data = exported(chat)
+    content = runtime.engine.content
+    entries = data["tables"]["entries"]
+    journal = data["journal"]
+    assert len(journal) == len(entries) == len(ANSWERS)
+    for row in entries:
+        question = content.reflection.question(row["content_id"])
+        assert question is not None
+        (item,) = [item for item in journal if row["text"] in item["text"]]
+        assert question.text in item["text"]  # the question it answered, in words, not an id
+        assert item["kind"] != "reflection" and item["date"].startswith(row["created_at"][:10])
+
+
 def test_export_keeps_the_current_flow_where_it_was(runtime: Runtime, chat: ChatDriver) -> None:
     chat.onboard()
     chat.command("reflect")
@@ -114,12 +136,31 @@ def test_delete_removes_every_row_about_the_person_and_the_next_message_starts_f
     reflect(chat)
     chat.send("I want to end it all")  # a held crisis message, too
     chat.press("Save it")
+    chat.command("menu")
+    chat.send("how do I say no to my mother without feeling guilty?")  # an FAQ query
+    with runtime.database.begin() as connection:  # a daily prompt, as the scheduler claims it
+        connection.execute(
+            insert(Delivery).values(
+                user_id=chat.user_id,
+                local_date=date(2026, 3, 2),
+                prompt_id="communication-01",
+                status="sent",
+                attempts=1,
+                claimed_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
+                sent_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
+            )
+        )
+    with_user_id = [table for table in Base.metadata.sorted_tables if "user_id" in table.c]
+    assert {table.name for table in personal_tables()} == {t.name for t in with_user_id}
+    before = all_rows(runtime.database)
+    for table in with_user_id:  # the person has rows in every one of them before /delete
+        assert [r for r in before[table.name] if r["user_id"] == chat.user_id], table.name
     chat.command("delete")
     chat.press("Yes, delete")
     assert "deleted" in chat.text
 
     stored = all_rows(runtime.database)
-    for table in personal_tables():
+    for table in with_user_id:
         assert [r for r in stored[table.name] if r["user_id"] == chat.user_id] == [], table.name
     text = dump_text(runtime.database)
     for words in [*ANSWERS, "I want to end it all"]:

@@ -16,7 +16,9 @@ CRISIS_BY_KIND = {
     "violence": "my husband hit me last night and I'm scared to go home",
 }
 HELP_MARKERS = ("findahelpline.com", "not a crisis service", "emergency")
-PRIVATE_KEYS = {PENDING_KEY, PAUSED_KEY, STEP_KEY, "_last_button"}
+# Bookkeeping held only until the next event (a crisis message, an unanswered FAQ question),
+# not part of where the person is.
+PRIVATE_KEYS = {PENDING_KEY, PAUSED_KEY, STEP_KEY, "_last_button", "_faq_question"}
 
 
 def where(runtime: Runtime, chat: ChatDriver) -> tuple[str, str, dict[str, Any]]:
@@ -198,3 +200,29 @@ def test_crisis_gets_help_first_at_every_point_of_every_flow(
                 chat.send("an ordinary answer about my week")
     reachable = {flow for flow in engine.flows if flow != "onboarding"}
     assert reachable <= {flow for flow, _ in visited}
+
+
+COMMAND_CRISIS = "I want to kill myself and nobody would notice"
+
+
+def test_crisis_words_given_to_a_command_get_help_and_the_command_does_not_run(
+    runtime: Runtime, chat: ChatDriver
+) -> None:
+    chat.onboard()
+    chat.command("reflect")
+    chat.press("Communication")
+    before = where(runtime, chat)
+    for command in ("faq", "reflect", "journal", "sos"):
+        chat.command(command, COMMAND_CRISIS)
+        assert_crisis_reply_first(chat)
+        assert len(chat.replies) == 1  # the command did not run
+        assert "Save it to my journal" not in chat.labels()
+        assert where(runtime, chat) == before
+    rows = all_rows(runtime.database)
+    assert rows["faq_queries"] == []
+    assert rows["entries"] == []
+    assert COMMAND_CRISIS not in dump_text(runtime.database)
+    chat.press("Carry on")
+    assert "Question 1 of 3" in chat.text
+    chat.command("faq", "how do I say no")  # calm arguments still reach the command
+    assert "Carry on where we were" not in chat.labels()
