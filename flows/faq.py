@@ -2,17 +2,22 @@
 
 Nothing here changes where the person is: answers, the list and "Did you mean…" are views,
 like the journal, and their buttons are global (`fq:…`), so they work from any old message.
-Every typed question is recorded (its words only with consent) with the entry it matched and
-its score; the vote after an answer is recorded on the same row. An entry picked from the list
-or from related entries is recorded too (so its vote has a row), marked by FAQ_PICK_SCORE so
-`/faqstats` (admins only) does not count it as asked. Greetings and thanks at the menu get a
-warm reply and the menu (flows/small_talk.py), not "outside what Tandem knows".
+Every typed question is recorded with the entry it matched and its score, but never its words:
+people write personal things here. A question Tandem could not answer offers a button to send
+its words to the Tandem team (only with consent to keep words); until the person's next event
+the words are held in the conversation context (through `protect_text`, so encrypted when keys
+are set) for that button, then forgotten. The vote after an answer is recorded on the same row.
+An entry picked from the list or from related entries is recorded too (so its vote has a row),
+marked by FAQ_PICK_SCORE so `/faqstats` (admins only) does not count it as asked. Greetings and
+thanks at the menu get a warm reply and the menu (flows/small_talk.py), not "outside what
+Tandem knows".
 
 Button payloads (Telegram allows 64 bytes; entry ids are short slugs):
   fq:p:<page>            a page of the browsable list
   fq:a:<entry>           an entry picked from the list or from related entries
   fq:m:<entry>:<query>   an entry picked from "Did you mean…" for a typed question
   fq:n:<query>           "None of these" for a typed question
+  fq:s:<query>           send the words of an unanswered question to the Tandem team
   fq:v:<query>:<y|n>     the "Did this help?" vote
 """
 
@@ -23,7 +28,7 @@ from typing import cast
 
 from content.faq import FaqContent, FaqEntry
 from flows.engine import HOME_FLOW, Engine
-from flows.events import Button
+from flows.events import Button, EventKind
 from flows.faq_matcher import FaqMatcher
 from flows.home import back_buttons
 from flows.ports import FAQ_PICK_SCORE
@@ -39,6 +44,9 @@ RECOGNIZED_SCORE = 1.0
 STATS_LIMIT = 5
 UNMATCHED_LIMIT = 10
 QUESTION_PREVIEW_CHARS = 120
+# Conversation-context key holding an unanswered question's words until the next event:
+# {"query": query id, "text": protected text}. It lives in the current flow's context.
+HELD_KEY = "_faq_question"
 
 # Building the matcher trains a small model (~0.2 s); content is immutable, so every engine
 # built from the same content (tests build many) shares one matcher.
@@ -105,10 +113,53 @@ def show_answer(turn: Turn, entry: FaqEntry, query_id: int) -> None:
     turn.reply(text, [*rows, *back_buttons(turn)])
 
 
-def show_outside(turn: Turn) -> None:
+def hold_question(turn: Turn, query_id: int, question: str) -> None:
+    """Hold an unanswered question's words until the next event, so the person may send them
+    to the team; never without consent to keep words."""
+    if turn.keeps_words:
+        turn.ctx[HELD_KEY] = {"query": query_id, "text": turn.store.protect_text(question)}
+
+
+def _held_query(turn: Turn) -> int | None:
+    """The id of the query whose words are held, or None."""
+    held = turn.ctx.get(HELD_KEY)
+    query = held.get("query") if isinstance(held, dict) else None
+    return query if isinstance(query, int) else None
+
+
+def share_offer(turn: Turn, query_id: int) -> tuple[str, list[list[Button]]]:
+    """The sentence and button offering to send the held question's words, when they are held."""
+    if _held_query(turn) != query_id:
+        return "", []
+    return (
+        f"\n\n{turn.say('faq.share_offer')}",
+        [[turn.link("faq.share_question", f"{ACTION}:s:{query_id}")]],
+    )
+
+
+def forget_held_question(turn: Turn) -> bool:
+    """Interrupt: any event but "None of these" or "Send" for the held question forgets its
+    words, so they never outlive the next step."""
+    query_id = _held_query(turn)
+    event = turn.event
+    keep = event.kind is EventKind.BUTTON and event.payload in (
+        f"{ACTION}:n:{query_id}",
+        f"{ACTION}:s:{query_id}",
+    )
+    if not keep:
+        turn.ctx.pop(HELD_KEY, None)
+    return False
+
+
+def show_outside(turn: Turn, query_id: int) -> None:
     """Plainly outside what Tandem knows, and what it can help with instead."""
-    text = f"{turn.say('faq.not_my_area')}\n\n{turn.say('faq.what_i_can_help_with')}"
-    rows = [[turn.link("faq.browse", f"{ACTION}:p:0")], *turn.engine.menu_buttons(turn)]
+    offer, share_rows = share_offer(turn, query_id)
+    text = f"{turn.say('faq.not_my_area')}\n\n{turn.say('faq.what_i_can_help_with')}{offer}"
+    rows = [
+        *share_rows,
+        [turn.link("faq.browse", f"{ACTION}:p:0")],
+        *turn.engine.menu_buttons(turn),
+    ]
     turn.reply(text, rows)
 
 
@@ -119,8 +170,8 @@ def ask(turn: Turn, question: str) -> None:
     confident = result.confidence == "high" and result.best_id is not None
     query_id = turn.store.add_faq_query(
         turn.user.user_id,
-        # The person's words are kept only with their consent; the match is kept regardless.
-        question=question if turn.keeps_words else None,
+        # Never the words: they are stored only if the person sends them (see `_share`).
+        question=None,
         matched_id=result.best_id if confident else None,
         score=result.score,
         created_at=turn.now,
@@ -131,6 +182,7 @@ def ask(turn: Turn, question: str) -> None:
         if entry is not None:
             show_answer(turn, entry, query_id)
             return
+    hold_question(turn, query_id, question)
     if result.confidence == "middle" and result.best_id is not None:
         candidates = [result.best_id, *(entry_id for entry_id, _ in result.alternatives)]
         rows: list[list[Button]] = []
@@ -141,7 +193,7 @@ def ask(turn: Turn, question: str) -> None:
         rows.append([turn.link("faq.none_of_these", f"{ACTION}:n:{query_id}")])
         turn.reply(turn.say("faq.did_you_mean"), [*rows, *back_buttons(turn)])
         return
-    show_outside(turn)
+    show_outside(turn, query_id)
 
 
 def on_idle_text(turn: Turn) -> None:
@@ -162,7 +214,7 @@ def answer_small_talk(turn: Turn, text: str) -> bool:
     elif kind == "capability" and (entry := faq_content(turn).entry(CAPABILITY_ENTRY)):
         query_id = turn.store.add_faq_query(
             turn.user.user_id,
-            question=text if turn.keeps_words else None,
+            question=None,
             matched_id=entry.id,
             score=RECOGNIZED_SCORE,
             created_at=turn.now,
@@ -244,6 +296,36 @@ def _vote(turn: Turn, rest: str) -> bool:
     return True
 
 
+def _none_of_these(turn: Turn, rest: str) -> None:
+    """`fq:n:<query>`: none of the offered entries; the query stays unmatched."""
+    query_id = _query_id(rest)
+    offer, share_rows = share_offer(turn, query_id) if query_id is not None else ("", [])
+    turn.reply(
+        f"{turn.say('faq.none_of_these_reply')}{offer}",
+        [*share_rows, [turn.link("faq.browse", f"{ACTION}:p:0")], *back_buttons(turn)],
+    )
+
+
+def _share(turn: Turn, rest: str) -> None:
+    """`fq:s:<query>`: the person sends the held words of their unanswered question."""
+    held = turn.ctx.pop(HELD_KEY, None)
+    query_id = _query_id(rest)
+    text = held.get("text") if isinstance(held, dict) else None
+    shared = (
+        turn.keeps_words
+        and query_id is not None
+        and isinstance(held, dict)
+        and held.get("query") == query_id
+        and isinstance(text, str)
+        # Only the person's own question, and only while it is still unmatched.
+        and turn.store.share_faq_query(turn.user.user_id, query_id, turn.store.reveal_text(text))
+    )
+    if shared:
+        turn.notice("faq.shared_thanks")
+    else:  # an old or forged button: nothing is held any more
+        turn.engine.stale_button(turn)
+
+
 def action_faq(turn: Turn, arg: str) -> None:
     """Every `fq:…` button (see the module docstring)."""
     kind, _, rest = arg.partition(":")
@@ -254,17 +336,16 @@ def action_faq(turn: Turn, arg: str) -> None:
     elif kind == "m":
         _meant(turn, rest)
     elif kind == "n":
-        # The query stays unmatched: exactly the questions the content should learn to answer.
-        turn.reply(
-            turn.say("faq.none_of_these_reply"),
-            [[turn.link("faq.browse", f"{ACTION}:p:0")], *back_buttons(turn)],
-        )
+        _none_of_these(turn, rest)
+    elif kind == "s":
+        _share(turn, rest)
     elif not (kind == "v" and _vote(turn, rest)):
         turn.engine.stale_button(turn)
 
 
 def cmd_faqstats(turn: Turn, args: str) -> None:
-    """/faqstats (admins only): most asked, least helpful and unmatched questions."""
+    """/faqstats (admins only): most asked, least helpful and unmatched questions that people
+    chose to send."""
     faq = faq_content(turn)
     stats = turn.store.faq_stats(limit=STATS_LIMIT, unmatched_limit=UNMATCHED_LIMIT)
     empty = turn.say("faq.stats_empty")
@@ -278,12 +359,7 @@ def cmd_faqstats(turn: Turn, args: str) -> None:
     unhelpful = [
         f"{no}/{votes} × {title(entry_id)}" for entry_id, no, votes in stats.least_helpful
     ]
-    unmatched = [
-        f"- {question[:QUESTION_PREVIEW_CHARS]}"
-        if question
-        else f"- {turn.say('faq.stats_not_kept')}"
-        for question in stats.unmatched
-    ]
+    unmatched = [f"- {question[:QUESTION_PREVIEW_CHARS]}" for question in stats.unmatched]
     sections = [
         turn.say("faq.stats_header"),
         "\n".join([turn.say("faq.stats_most_asked"), *(asked or [empty])]),
@@ -299,5 +375,8 @@ def register(engine: Engine) -> None:
     engine.add_command("faq", cmd_faq, "commands.faq", order=50)
     engine.add_command("faqstats", cmd_faqstats, "commands.faqstats", order=99, admin_only=True)
     engine.add_action(ACTION, action_faq)
+    # First of all interrupts (it only forgets, never handles), so held words are dropped even
+    # when a later interrupt, such as the crisis check, handles the event.
+    engine.interrupts.insert(0, forget_held_question)
     engine.add_menu_item("menu.faq", "go:faq", order=50)
     engine.idle_text_handler = on_idle_text

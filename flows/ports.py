@@ -69,11 +69,11 @@ FAQ_PICK_SCORE = -1.0
 @dataclass(frozen=True)
 class FaqStats:
     """What /faqstats shows: (entry id, times asked), (entry id, unhelpful votes, all votes),
-    and the newest unmatched questions (None where the words were not kept)."""
+    and the newest unmatched questions whose words the person chose to send."""
 
     most_asked: list[tuple[str, int]]
     least_helpful: list[tuple[str, int, int]]
-    unmatched: list[str | None]
+    unmatched: list[str]
 
 
 class Store(Protocol):
@@ -145,8 +145,13 @@ class Store(Protocol):
     def vote_faq_query(self, user_id: int, query_id: int, helpful: bool) -> bool:
         """Record whether the answer helped; False when the query is not the person's."""
 
+    def share_faq_query(self, user_id: int, query_id: int, question: str) -> bool:
+        """Store the words of the person's still unmatched query, which they chose to send;
+        False when the query is not theirs or is matched."""
+
     def faq_stats(self, *, limit: int = 5, unmatched_limit: int = 10) -> FaqStats:
-        """Most asked entries, least helpful entries and recent unmatched questions."""
+        """Most asked entries, least helpful entries and recent unmatched questions that were
+        sent with their words."""
 
     def protect_text(self, text: str) -> str:
         """Text as it may rest in the database (encrypted when keys are configured)."""

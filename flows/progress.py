@@ -20,9 +20,13 @@ from flows.selfcheck import ENTRY_KIND, selfcheck_content
 from flows.selfcheck_scoring import change_direction, compare_results
 from flows.turn import Turn
 
+# One entry per answered reflective question.
 REFLECTION_KINDS = ("reflection",)
-# Entry kinds the practice feature keeps, one per practice session.
+# One entry per reply to a practice scene (a session may hold several scenes, so these are
+# counted and told as scenes practised, not as sessions).
 PRACTICE_KINDS = ("practice",)
+# One entry per answered daily question.
+DAILY_KINDS = ("daily",)
 # The chart stays readable up to about a year of fortnightly results; older ones still count
 # for "since your first".
 MAX_CHART_POINTS = 40
@@ -174,19 +178,30 @@ def _chart(turn: Turn, points: list[ProgressPoint]) -> ProgressChart:
 
 
 def _activity(turn: Turn) -> str:
-    """How many reflections and practice sessions, and in which weeks, as encouragement."""
+    """How many reflective and daily answers and practice scenes, and in which weeks, as
+    encouragement."""
     user_id = turn.user.user_id
-    moments = turn.store.entry_times(user_id, kinds=[*REFLECTION_KINDS, *PRACTICE_KINDS])
+    moments = turn.store.entry_times(
+        user_id, kinds=[*REFLECTION_KINDS, *PRACTICE_KINDS, *DAILY_KINDS]
+    )
     if not moments:
         return turn.say("progress.activity_none")
     reflections = sum(1 for kind, _ in moments if kind in REFLECTION_KINDS)
-    practices = len(moments) - reflections
+    practices = sum(1 for kind, _ in moments if kind in PRACTICE_KINDS)
+    dailies = sum(1 for kind, _ in moments if kind in DAILY_KINDS)
     things = []
     if reflections:
         things.append(
             turn.say(
                 "progress.reflections_one" if reflections == 1 else "progress.reflections_other",
                 count=reflections,
+            )
+        )
+    if dailies:
+        things.append(
+            turn.say(
+                "progress.daily_one" if dailies == 1 else "progress.daily_other",
+                count=dailies,
             )
         )
     if practices:
@@ -208,8 +223,8 @@ def _activity(turn: Turn) -> str:
         when = turn.say("progress.activity_weeks_other", count=len(weeks), weeks=named)
     else:
         when = turn.say("progress.activity_weeks_recent", count=len(weeks), weeks=named)
-    summary = turn.say("progress.activity_summary", things=joiner.join(things))
-    return " ".join([summary, when, turn.say("progress.activity_encouragement")])
+    summary = "\n".join([turn.say("progress.activity_summary"), *(f"- {t}" for t in things)])
+    return "\n\n".join([summary, f"{when} {turn.say('progress.activity_encouragement')}"])
 
 
 def show_progress(turn: Turn) -> None:

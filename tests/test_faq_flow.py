@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import text
+
 from bot.app import Runtime
 from content.faq import FaqContent
 from tests.support.chat import ChatDriver
@@ -9,6 +11,30 @@ from tests.support.chat import ChatDriver
 ADMIN = 7001
 SOMEONE = 7002
 MIDDLE_QUESTION = "codependency and friends and boundaries"
+PERSONAL = "my mother yelled at me again and I feel small"
+SHARE = "Send this question"
+
+
+def ask_unanswered(driver: ChatDriver, question: str) -> None:
+    """Type a question Tandem cannot answer; past "Did you mean…" when it is offered."""
+    driver.send(question)
+    if "Did you mean" in driver.text:
+        driver.press("None of these")
+    assert "Did this help?" not in driver.text
+
+
+def stored_questions(runtime: Runtime) -> list[str | None]:
+    """The question column of every FAQ query row (as stored: encrypted when keys are set)."""
+    with runtime.database.connect() as connection:
+        rows = connection.execute(text("SELECT question FROM faq_queries ORDER BY id"))
+        return [row[0] for row in rows]
+
+
+def stored_contexts(runtime: Runtime) -> str:
+    """Every conversation context as stored, as one string to search."""
+    with runtime.database.connect() as connection:
+        rows = connection.execute(text("SELECT context FROM conversations"))
+        return " ".join(str(row[0]) for row in rows)
 
 
 def faq_of(runtime: Runtime) -> FaqContent:
@@ -112,12 +138,14 @@ def test_stats_are_admin_only_and_count_questions(runtime: Runtime) -> None:
     someone.press("Not really")
     assert "Thank you for telling me" in someone.text
     someone.send("tips for refusing requests politely")
-    someone.send("recommend me a pizza place in rome")
+    ask_unanswered(someone, "recommend me a pizza place in rome")
+    someone.press(SHARE)
+    ask_unanswered(someone, "who won the cricket last night")  # unanswered, not sent
 
     shy = ChatDriver(runtime.service, user_id=SOMEONE + 1)
     shy.onboard(consent=False)
     shy.command("menu")
-    shy.send("who won the football match")
+    ask_unanswered(shy, "who won the football match")
 
     admin = ChatDriver(runtime.service, user_id=ADMIN)
     admin.onboard()
@@ -127,9 +155,84 @@ def test_stats_are_admin_only_and_count_questions(runtime: Runtime) -> None:
     assert question is not None
     assert f"2 × {question.question}" in stats
     assert f"1/1 × {question.question}" in stats
-    assert "recommend me a pizza place in rome" in stats
+    assert "recommend me a pizza place in rome" in stats  # sent by the person
+    assert "who won the cricket" not in stats  # not sent: words never stored
     assert "who won the football match" not in stats  # no consent: words not kept
-    assert "words not kept" in stats
+
+
+def test_unanswered_question_words_are_not_stored_by_default(
+    chat: ChatDriver, runtime: Runtime
+) -> None:
+    """The words of a question Tandem cannot answer are neither stored nor left in the context
+    after the next step; only the query (no match, a score) is recorded."""
+    chat.onboard()
+    chat.command("menu")
+    ask_unanswered(chat, PERSONAL)
+    assert any(SHARE in label for label in chat.labels())
+    assert stored_questions(runtime) == [None]
+    chat.command("menu")  # the next event forgets the held words
+    assert "yelled" not in stored_contexts(runtime)
+    assert stored_questions(runtime) == [None]
+    chat.send("how do i say no")  # answered questions keep no words either
+    assert stored_questions(runtime) == [None, None]
+
+
+def test_shared_question_is_stored_and_shown_in_stats(runtime: Runtime) -> None:
+    """Pressing the button stores the words, once; /faqstats lists only sent questions."""
+    runtime.engine.admin_ids = frozenset({ADMIN})
+    asker = ChatDriver(runtime.service, user_id=SOMEONE)
+    asker.onboard()
+    asker.command("menu")
+    ask_unanswered(asker, PERSONAL)
+    share = asker.button(SHARE).payload
+    asker.press_payload(share)
+    assert "Sent. Thank you" in asker.text
+    assert stored_questions(runtime) == [PERSONAL]
+    assert "yelled" not in stored_contexts(runtime)
+    asker.press_payload(share)  # pressed again: nothing is held any more
+    assert "Sent" not in asker.text
+    admin = ChatDriver(runtime.service, user_id=ADMIN)
+    admin.onboard()
+    admin.command("faqstats")
+    assert PERSONAL in admin.text
+
+
+def test_stale_or_forged_share_buttons_store_nothing(runtime: Runtime) -> None:
+    """A share button pressed after another step, by someone else, or made up stores nothing."""
+    asker = ChatDriver(runtime.service, user_id=SOMEONE)
+    asker.onboard()
+    asker.command("menu")
+    ask_unanswered(asker, PERSONAL)
+    share = asker.button(SHARE).payload
+    other = ChatDriver(runtime.service, user_id=SOMEONE + 2)
+    other.onboard()
+    other.press_payload(share)  # someone else's question
+    other.press_payload("fq:s:nonsense")
+    assert other.replies and "Sent" not in other.text
+    asker.command("help")  # another step: the words are gone
+    asker.press_payload(share)
+    assert "Sent" not in asker.text
+    assert stored_questions(runtime) == [None]
+
+
+def test_none_of_these_offers_sharing_and_no_consent_offers_nothing(runtime: Runtime) -> None:
+    """After "Did you mean…" and "None of these" the words can still be sent; without consent
+    to keep words there is no button at all."""
+    asker = ChatDriver(runtime.service, user_id=SOMEONE)
+    asker.onboard()
+    asker.command("menu")
+    asker.send(MIDDLE_QUESTION)
+    asker.press("None of these")
+    asker.press(SHARE)
+    assert stored_questions(runtime) == [MIDDLE_QUESTION]
+
+    shy = ChatDriver(runtime.service, user_id=SOMEONE + 1)
+    shy.onboard(consent=False)
+    shy.command("menu")
+    ask_unanswered(shy, PERSONAL)
+    assert not any(SHARE in label for label in shy.labels())
+    assert "yelled" not in stored_contexts(runtime)
+    assert stored_questions(runtime) == [MIDDLE_QUESTION, None]
 
 
 def test_votes_only_touch_your_own_questions(runtime: Runtime) -> None:

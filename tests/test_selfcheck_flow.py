@@ -11,10 +11,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
+from sqlalchemy import insert
 
 from bot.app import Runtime, build_runtime
 from bot.progress_chart import render_chart
+from bot.storage.models import Entry
 from content import Content
+from flows.daily import ENTRY_KIND as DAILY_KIND
+from flows.practice import ENTRY_KIND as PRACTICE_KIND
 from flows.progress import ProgressChart, active_weeks, short_date
 from flows.selfcheck import selfcheck_content
 from flows.turn import Turn
@@ -309,6 +313,32 @@ def test_progress_counts_weeks_in_local_time(chat: ChatDriver, runtime: Runtime)
     assert "3 answers to reflective questions" in activity
     assert "3 different weeks: the weeks of 2 Mar, 9 Mar and 16 Mar." in activity
     assert "it counts" in activity
+
+
+def test_progress_counts_scenes_practised_and_daily_answers(
+    chat: ChatDriver, runtime: Runtime
+) -> None:
+    """Each practice reply is one scene practised (not a session); daily answers count too."""
+    chat.onboard()
+    monday = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    kinds = [PRACTICE_KIND, PRACTICE_KIND, PRACTICE_KIND, DAILY_KIND, DAILY_KIND]
+    with runtime.database.begin() as connection:
+        connection.execute(
+            insert(Entry),
+            [
+                {"user_id": chat.user_id, "kind": kind, "created_at": monday + timedelta(hours=i)}
+                for i, kind in enumerate(kinds)
+            ],
+        )
+    chat.now = monday + timedelta(days=2)
+    chat.command("progress")
+    activity = chat.replies[-1].text
+    assert "3 scenes practised" in activity
+    assert "2 answers to daily questions" in activity
+    assert "session" not in activity
+    assert "week of 2 Mar" in activity
+    for unkind in ("streak", "missed", "in a row"):
+        assert unkind not in activity.lower()
 
 
 @pytest.mark.parametrize("value", [1, 5])

@@ -337,6 +337,20 @@ class SqlStore:
         )
         return result.rowcount == 1
 
+    def share_faq_query(self, user_id: int, query_id: int, question: str) -> bool:
+        """Store the words (through the cipher) of the person's unmatched query they chose to
+        send; False when the query is not theirs or is matched."""
+        result = self.connection.execute(
+            update(faq_queries)
+            .where(
+                faq_queries.c.id == query_id,
+                faq_queries.c.user_id == user_id,
+                faq_queries.c.matched_id.is_(None),
+            )
+            .values(question=self.cipher.encrypt(question))
+        )
+        return result.rowcount == 1
+
     def faq_stats(self, *, limit: int = 5, unmatched_limit: int = 10) -> FaqStats:
         """Most asked entries, least helpful ones (share of "no" votes) and recent misses."""
         asked = func.count().label("asked")
@@ -360,17 +374,15 @@ class SqlStore:
         ).all()
         unmatched = self.connection.execute(
             select(faq_queries.c.question)
-            .where(faq_queries.c.matched_id.is_(None))
+            # Only questions people chose to send; the others have no words to show.
+            .where(faq_queries.c.matched_id.is_(None), faq_queries.c.question.is_not(None))
             .order_by(faq_queries.c.created_at.desc(), faq_queries.c.id.desc())
             .limit(unmatched_limit)
         ).all()
         return FaqStats(
             most_asked=[(row.matched_id, int(row.asked)) for row in most_asked],
             least_helpful=[(row.matched_id, int(row.no), int(row.votes)) for row in least_helpful],
-            unmatched=[
-                None if row.question is None else self.cipher.decrypt(row.question)
-                for row in unmatched
-            ],
+            unmatched=[self.cipher.decrypt(row.question) for row in unmatched],
         )
 
     # Everything about one person: /export and /delete

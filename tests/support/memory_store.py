@@ -179,6 +179,14 @@ class MemoryStore:
             query.helpful = helpful
         return query is not None
 
+    def share_faq_query(self, user_id: int, query_id: int, question: str) -> bool:
+        """Store the words of an unmatched query the person chose to send."""
+        query = self._query(user_id, query_id)
+        if query is None or query.matched_id is not None:
+            return False
+        query.question = question
+        return True
+
     def faq_stats(self, *, limit: int = 5, unmatched_limit: int = 10) -> FaqStats:
         """The same three lists as SqlStore.faq_stats."""
         asked = Counter(
@@ -199,7 +207,7 @@ class MemoryStore:
         unmatched = [
             q.question
             for q in sorted(self.faq_queries, key=lambda q: (q.created_at, q.id), reverse=True)
-            if q.matched_id is None
+            if q.matched_id is None and q.question is not None
         ]
         return FaqStats(
             most_asked=sorted(asked.items(), key=lambda item: (-item[1], item[0]))[:limit],
