@@ -69,7 +69,8 @@ class Sizes:
 FULL = Sizes(
     floor_updates=10_000,
     people=1000,
-    events=20_000,
+    # About 30 events a person: enough for a whole self-check or a practice scene answered.
+    events=30_000,
     warmup=2000,
     in_flight=8,
     memory_users=100_000,
@@ -164,7 +165,19 @@ def add_stack(
             )
     report.add(section, "people in the database", run.people_in_db)
     report.add(section, "entries stored", run.entries)
-    report.add(section, "flows walked", ", ".join(run.walks))
+    report.add(
+        section,
+        "entries stored by kind",
+        ", ".join(f"{kind} {count}" for kind, count in run.entries_by_kind.items()) or "none",
+    )
+    # The same as numbers in the JSON, per section.
+    report.context.setdefault("entries_by_kind", {})[section] = run.entries_by_kind
+    report.context.setdefault("activity", {})[section] = run.activity
+    report.add(
+        section,
+        "what people did",
+        ", ".join(f"{what} {count}" for what, count in run.activity.items()) or "nothing",
+    )
     calls = ", ".join(f"{method} {count}" for method, count in sorted(run.api_calls.items()))
     report.add(section, "Bot API calls", calls)
 

@@ -12,7 +12,8 @@ python -m benchmarks.daily [--users 100000] [--rate 25] [--wave 600] [--no-postg
    127.0.0.1 (real HTTP); achieved rate vs configured, and the busiest one-second window.
 3. Replies during a wave: a person's reply is sent every half second while a wave of prompts
    goes out. python-telegram-bot's AIORateLimiter as is (one 30/s limiter for everything) is
-   compared with Tandem's conversation-first limiter.
+   compared with Tandem's conversation-first limiter, and with a baseline: the same replies
+   through Tandem's limiter with no wave at all (what a reply costs against the stand-in).
 """
 
 from __future__ import annotations
@@ -335,11 +336,12 @@ async def bench_send_rate(report: Report, content: Content, rate: float, count: 
 
 
 async def reply_latencies(
-    bot: ExtBot[Any], wave: Callable[[], Any], replies: int, spacing: float
+    bot: ExtBot[Any], wave: Callable[[], Any] | None, replies: int, spacing: float
 ) -> list[float]:
-    """Start a wave of prompts, then time replies sent to a person while it goes out."""
-    wave_task = asyncio.ensure_future(wave())
-    await asyncio.sleep(1.0)  # the wave is under way
+    """Start a wave of prompts (None: no wave), then time replies sent meanwhile."""
+    wave_task = asyncio.ensure_future(wave()) if wave is not None else None
+    if wave_task is not None:
+        await asyncio.sleep(1.0)  # the wave is under way
 
     async def reply(person: int) -> float:
         start = clock.perf_counter()
@@ -353,7 +355,8 @@ async def reply_latencies(
         tasks.append(asyncio.ensure_future(reply(900_000 + index)))
         await asyncio.sleep(spacing)
     latencies = list(await asyncio.gather(*tasks))
-    await wave_task
+    if wave_task is not None:
+        await wave_task
     return latencies
 
 
@@ -396,8 +399,15 @@ async def bench_replies_during_wave(report: Report, content: Content, wave_size:
                 )
                 return await reply_latencies(bot, scheduler.tick, replies, spacing)
 
+    async def without_wave() -> list[float]:
+        with BotApiStandIn() as standin:
+            limiter = ConversationFirstRateLimiter(SendBudget(30))
+            async with new_bot(standin, limiter) as bot:
+                return await reply_latencies(bot, None, replies, spacing)
+
     section = f"reply during a {wave_size}-prompt wave"
     for label, measure in (
+        ("baseline: no wave, Tandem limiter", without_wave),
         ("AIORateLimiter as is, wave handed over at once", lambda: with_aio(False)),
         ("AIORateLimiter as is, 60 prompts in flight", lambda: with_aio(True)),
         ("Tandem conversation-first limiter (30/s)", with_lanes),

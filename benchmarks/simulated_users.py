@@ -3,14 +3,20 @@
 A person is a generator: it yields the next update (JSON bytes) and is sent back the inline
 keyboard of the newest message Tandem answered with. Flows are driven through their own
 buttons (`flow:action:arg|step`), so new flows are walked without knowing their texts: press a
-forward button when there is one, type an answer when only Skip/Stop-like buttons are offered,
-and leave when the flow shows no buttons of its own any more. Features that are not registered
-in `flows/registry.py` when the benchmark runs are simply left out of the walk.
+forward button when there is one, type an answer when only Skip/Stop-like buttons (or only
+"give me a different one" buttons, as a practice scene shows under the scene it wants a reply
+to) are offered, and leave when the flow shows no buttons of its own any more. Every third
+person starts with the self-check right after onboarding, so with about 30 events each in the
+full run self-checks are finished and stored (a self-check is 25 presses; the others start at
+a random walk). What people actually did is counted (`activity`), so the report shows what
+happened, not what was planned. Features that are not registered in `flows/registry.py` when
+the benchmark runs are simply left out of the walk.
 """
 
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Generator, Sequence
 from typing import Any
 
@@ -22,8 +28,25 @@ Walk = Generator[bytes, Keyboard, Keyboard]
 
 # Buttons that leave or pause a flow: a walking person answers instead of pressing them.
 EXIT_ACTIONS = frozenset(
-    {"stop", "skip", "later", "pause", "back", "cancel", "quit", "leave", "end", "not_now"}
+    {
+        "stop",
+        "skip",
+        "later",
+        "pause",
+        "back",
+        "cancel",
+        "quit",
+        "leave",
+        "end",
+        "not_now",
+        "debrief_skip",
+    }
 )
+# Buttons that swap the question for another instead of answering it (a practice scene's "Next
+# scene" / "Other context"): when these are the only way forward, a person types a reply.
+ALTERNATIVE_ACTIONS = frozenset({"another", "other_context"})
+FIRST_WALK = "selfcheck"
+FIRST_WALK_EVERY = 3  # every third person takes the self-check first
 MAX_STEPS_PER_FLOW = 40
 ANSWERS = (
     "I said yes to helping again when I really needed the evening for myself.",
@@ -120,6 +143,9 @@ class SimulatedPerson:
         self.questions = questions
         self.consent = self.rng.random() < consent_rate
         self.events = 0
+        # What happened: walks started, replies typed, buttons pressed, walks that ended by
+        # themselves (the flow showed no buttons of its own) vs at the step cap.
+        self.activity: Counter[str] = Counter()
         self._script = self._life()
         self._pending = next(self._script)
 
@@ -147,6 +173,8 @@ class SimulatedPerson:
             wanted = "yes" if self.consent else "no"
             chosen = [p for p in consent if f":{wanted}|" in p] or consent
             keyboard = yield self._press(chosen[0])
+        if FIRST_WALK in self.walks and self.user_id % FIRST_WALK_EVERY == 0:
+            keyboard = yield from self._walk(FIRST_WALK, keyboard)
         offset = self.rng.randrange(len(self.walks)) if self.walks else 0
         while self.walks:
             for index in range(len(self.walks)):
@@ -154,6 +182,7 @@ class SimulatedPerson:
                 keyboard = yield from self._walk(walk, keyboard)
 
     def _walk(self, walk: str, keyboard: Keyboard) -> Walk:
+        self.activity[f"walk {walk}"] += 1
         if walk == "faq":
             return (yield from self._ask_question(keyboard))
         if walk == "journal":
@@ -182,12 +211,17 @@ class SimulatedPerson:
         for _ in range(MAX_STEPS_PER_FLOW):
             own = flow_buttons(keyboard, flow)
             if not own:
-                break
+                self.activity[f"{flow} ended by itself"] += 1
+                return keyboard
             forward = [p for p in own if action_of(p) not in EXIT_ACTIONS]
-            if forward:
+            answers_wanted = all(action_of(p) in ALTERNATIVE_ACTIONS for p in forward)
+            if forward and not answers_wanted:
+                self.activity[f"{flow} buttons pressed"] += 1
                 keyboard = yield self._press(self.rng.choice(forward))
             else:
+                self.activity[f"{flow} replies typed"] += 1
                 keyboard = yield self._text(self.rng.choice(ANSWERS))
+        self.activity[f"{flow} left at the step cap"] += 1
         return keyboard
 
 
@@ -203,6 +237,14 @@ def people(
     ]
 
 
+def activity_of(persons: Sequence[SimulatedPerson]) -> dict[str, int]:
+    """What the people did, summed over everyone (walks started, replies typed...)."""
+    total: Counter[str] = Counter()
+    for person in persons:
+        total.update(person.activity)
+    return dict(sorted(total.items()))
+
+
 def describe(persons: Sequence[SimulatedPerson]) -> dict[str, Any]:
-    """What the people walked (for the report)."""
-    return {"people": len(persons), "walks": persons[0].walks if persons else []}
+    """What the people did (for the report)."""
+    return {"people": len(persons), "activity": activity_of(persons)}

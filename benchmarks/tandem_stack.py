@@ -7,7 +7,6 @@ dropped afterwards, so a benchmark never touches anyone's data.
 
 from __future__ import annotations
 
-import logging
 import os
 import tempfile
 import uuid
@@ -22,9 +21,9 @@ from telegram.ext import Application
 
 from benchmarks.dispatch import Throughput, drive
 from benchmarks.offline_bot import BENCH_TOKEN, CannedBotApi, UpdateFactory
-from benchmarks.simulated_users import people
+from benchmarks.simulated_users import activity_of, people
 from bot.app import Runtime, build_application, build_runtime
-from bot.settings import Settings
+from bot.settings import Settings, configure_logging
 from bot.storage.database import normalize_url
 from content import Content
 
@@ -33,19 +32,13 @@ DEFAULT_POSTGRES_URL = "postgresql://tandem:tandem@127.0.0.1:5432/postgres"
 
 
 def production_logging() -> None:
-    """Log as production does (INFO, one line per update), but into /dev/null.
+    """Log exactly as production does (`configure_logging`: INFO, privacy filter), to /dev/null.
 
-    The per-update log line is part of what Tandem costs; the terminal is not.
+    The per-update log line and the privacy filter on every record are part of what Tandem
+    costs; the terminal is not.
     """
-    root = logging.getLogger()
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
-    handler = logging.StreamHandler(open(os.devnull, "w"))  # noqa: SIM115 - lives as long as we do
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    for noisy in ("httpx", "httpcore", "telegram.Bot", "telegram.ext.ExtBot", "transitions"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    null_stream = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
+    configure_logging("INFO", [BENCH_TOKEN], stream=null_stream)
 
 
 def postgres_admin_url() -> str:
@@ -122,9 +115,10 @@ class StackRun:
     """A measured run of Tandem's full stack and what the simulated people did."""
 
     throughput: Throughput
-    walks: list[str]
+    activity: dict[str, int]  # what the simulated people did (walks started, replies typed...)
     api_calls: dict[str, int]
     entries: int
+    entries_by_kind: dict[str, int]  # read from the database after the run
     people_in_db: int
 
 
@@ -148,12 +142,18 @@ async def measure_stack(
         request.calls.clear()
         result = await drive(application, request, persons, events, in_flight=in_flight)
         with runtime.database.connect() as connection:
-            entries = connection.execute(text("SELECT count(*) FROM entries")).scalar_one()
+            by_kind = {
+                str(kind): int(count)
+                for kind, count in connection.execute(
+                    text("SELECT kind, count(*) FROM entries GROUP BY kind ORDER BY kind")
+                )
+            }
             known = connection.execute(text("SELECT count(*) FROM users")).scalar_one()
         return StackRun(
             throughput=result,
-            walks=persons[0].walks if persons else [],
+            activity=activity_of(persons),
             api_calls=dict(request.calls),
-            entries=int(entries),
+            entries=sum(by_kind.values()),
+            entries_by_kind=by_kind,
             people_in_db=int(known),
         )

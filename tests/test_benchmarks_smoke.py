@@ -14,6 +14,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from benchmarks.offline_bot import UpdateFactory
+from benchmarks.simulated_users import SimulatedPerson
+
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = {
     "1 floor": ["updates per second", "latency p50", "latency p99"],
@@ -23,6 +26,8 @@ EXPECTED = {
         "latency p99",
         "ratio to floor (updates/s)",
         "entries stored",
+        "entries stored by kind",
+        "what people did",
     ],
     "3 postgresql": [
         "updates per second",
@@ -87,3 +92,25 @@ def test_every_benchmark_completes_and_reports_every_figure(tmp_path: Path) -> N
     if not any("skipped" in figures for figures in daily_figures.values()):
         assert any(name.startswith("select one batch") for name in names)
         assert "achieved rate" in names
+
+
+def scene_keyboard(step: int) -> list[list[dict[str, str]]]:
+    """A practice scene asking for a reply: only "another", "other context" and "stop"."""
+    return [
+        [
+            {"text": "Next scene", "callback_data": f"practice:another:|{step}"},
+            {"text": "Other context", "callback_data": f"practice:other_context:|{step}"},
+        ],
+        [{"text": "Stop", "callback_data": f"practice:stop:|{step}"}],
+    ]
+
+
+def test_a_simulated_person_types_a_reply_when_a_practice_scene_asks_for_one() -> None:
+    person = SimulatedPerson(10_001, ["practice"], UpdateFactory())  # not a self-check starter
+    assert json.loads(person.next_update())["message"]["text"] == "/start"
+    person.observe(None)
+    assert json.loads(person.next_update())["message"]["text"] == "/practice"
+    person.observe(scene_keyboard(3))
+    typed = json.loads(person.next_update())
+    assert "message" in typed and not typed["message"]["text"].startswith("/")
+    assert person.activity["practice replies typed"] == 1
