@@ -82,6 +82,8 @@ class Engine:
             "export",
             "delete",
         }
+        # Asks the consent question again (without the welcome), remembering a waiting command.
+        self.ask_consent: Callable[[Turn, list[str]], None] | None = None
         # Old state names -> current ones, so people saved in a renamed state land safely.
         self.state_renames: dict[tuple[str, str], tuple[str, str]] = {}
 
@@ -226,7 +228,10 @@ class Engine:
         if spec is None or (spec.admin_only and not turn.is_admin):
             return False
         if turn.user.consent is None and name not in self.consent_free_commands:
-            self.start_flow(turn, FIRST_FLOW, pending=[name, args])
+            if turn.flow == FIRST_FLOW and self.ask_consent is not None:
+                self.ask_consent(turn, [name, args])  # already welcomed: just ask again
+            else:
+                self.start_flow(turn, FIRST_FLOW, pending=[name, args])
             return True
         spec.handler(turn, args)
         return True

@@ -63,6 +63,13 @@ class OnboardingFlow(Flow):
             after_onboarding(turn)
 
 
+def ask_consent_again(turn: Turn, pending: list[str]) -> None:
+    """Someone already welcomed asks for something first: remember it, ask the question again."""
+    turn.state = "consent"
+    turn.ctx[PENDING_COMMAND_KEY] = pending
+    turn.engine.flows[OnboardingFlow.name].prompt(turn)
+
+
 def set_consent(turn: Turn, agreed: bool) -> None:
     """Record whether Tandem may keep the person's own words (first answer or a change)."""
     first_time = turn.user.consent is None
@@ -184,3 +191,4 @@ def register(engine: Engine) -> None:
     engine.add_command("cancel", cmd_stop, None)
     engine.add_action("go", action_go)
     engine.add_action("consent", action_consent)
+    engine.ask_consent = ask_consent_again

@@ -20,6 +20,16 @@ def test_a_command_before_consent_asks_first_then_runs(chat: ChatDriver) -> None
     assert "Question 1 of 3" in chat.text  # the waiting command ran right after
 
 
+def test_a_command_right_after_the_welcome_is_not_welcomed_twice(chat: ChatDriver) -> None:
+    chat.command("start")
+    chat.command("practice")
+    assert "I'm Tandem" not in chat.text
+    assert "May I keep your answers" in chat.text
+    chat.press("No, don't")
+    assert "won't keep" in chat.text or "just won't keep" in chat.text
+    assert chat.labels()  # practice began (its safety screen or picker), not the menu
+
+
 def test_help_and_sos_work_before_consent(chat: ChatDriver) -> None:
     chat.command("help")
     assert "/reflect" in chat.text
