@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flows.engine import Engine
 from flows.home import back_buttons, consent_buttons
+from flows.progress import local_zone
 from flows.turn import Turn
 
 PAGE_SIZE = 5
@@ -31,13 +32,15 @@ def show_journal(turn: Turn, offset: int = 0) -> None:
         turn.user.user_id, kinds=kinds, offset=offset, limit=PAGE_SIZE
     )
     blocks = []
+    zone = local_zone(turn.user.timezone)
     for entry in entries:
         body = engine.journal_renderers[entry.kind](engine.content, entry)
         if len(body) > ENTRY_PREVIEW_CHARS:
             body = body[: ENTRY_PREVIEW_CHARS - 1].rstrip() + "…"
         label_key = f"journal.kind.{entry.kind}"
         label = turn.say(label_key) if turn.content.has(label_key) else entry.kind
-        blocks.append(f"{entry.created_at:%d %b %Y} · {label}\n{body}")
+        written = entry.created_at.astimezone(zone)  # the person's own calendar day
+        blocks.append(f"{written:%d %b %Y} · {label}\n{body}")
     header = turn.say(
         "journal.header",
         first=offset + 1,

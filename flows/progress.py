@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flows.daily_schedule import zone_for
 from flows.engine import Engine
 from flows.home import back_buttons
 from flows.ports import EntryRecord
@@ -60,15 +60,15 @@ class ProgressChart:
     labels: ChartLabels
 
 
-def local_zone(name: str) -> ZoneInfo:
-    """The person's time zone, or UTC if the stored name is unknown."""
+def local_zone(name: str) -> tzinfo:
+    """The person's time zone (IANA name or fixed offset), or UTC if the name is unknown."""
     try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+        return zone_for(name)
+    except ValueError:
+        return UTC
 
 
-def active_weeks(moments: Iterable[datetime], zone: ZoneInfo) -> list[date]:
+def active_weeks(moments: Iterable[datetime], zone: tzinfo) -> list[date]:
     """The Mondays of the local weeks in which something happened, oldest first."""
     weeks = set()
     for moment in moments:
@@ -83,7 +83,7 @@ def short_date(day: date, today: date) -> str:
     return text if day.year == today.year else f"{text} {day.year}"
 
 
-def result_points(entries: Sequence[EntryRecord], zone: ZoneInfo) -> list[ProgressPoint]:
+def result_points(entries: Sequence[EntryRecord], zone: tzinfo) -> list[ProgressPoint]:
     """Self-check entries (any order) as chart points in local time, oldest first."""
     points = [
         ProgressPoint(

@@ -100,3 +100,18 @@ def test_delete_leaves_nothing_in_memory(person: ChatDriver, store: MemoryStore)
     person.command("delete")
     person.press("Yes, delete")
     assert store.users == {} and store.entries == [] and store.conversations == {}
+
+
+def test_journal_dates_are_the_persons_own_calendar_day(
+    content: Content, store: MemoryStore
+) -> None:
+    from datetime import UTC, datetime
+
+    late_evening_utc = datetime(2026, 3, 2, 20, 0, tzinfo=UTC)  # already 3 March in Auckland
+    person = ChatDriver(EngineOnly(content, store), now=late_evening_utc)  # type: ignore[arg-type]
+    person.onboard()
+    store.users[person.user_id].timezone = "Pacific/Auckland"
+    person.command("reflect", "pattern")
+    person.send("an answer written in the morning, Auckland time")
+    person.command("journal")
+    assert "03 Mar 2026" in person.text and "02 Mar 2026" not in person.text
