@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import random
 import statistics
@@ -30,7 +29,6 @@ import time as clock
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -40,6 +38,7 @@ from sqlalchemy.engine import make_url
 from telegram.ext import AIORateLimiter, ExtBot
 from telegram.request import HTTPXRequest
 
+from benchmarks.report import Report
 from bot.daily_scheduler import DailyPromptScheduler
 from bot.rate_limit import ConversationFirstRateLimiter, SendBudget
 from bot.storage.database import create_database_engine, migrate, normalize_url
@@ -64,65 +63,6 @@ TIMES = [("07:00", 10), ("08:00", 30), ("08:30", 25), ("09:00", 20), ("21:00", 1
 REPEATS = 25
 # The server the test suite uses (tests/conftest.py); a database of our own is made and dropped.
 DEFAULT_POSTGRES_URL = "postgresql://tandem:tandem@127.0.0.1:5432/postgres"
-
-
-@dataclass
-class Figure:
-    """One measured number, with the target it is judged against (if any)."""
-
-    section: str
-    name: str
-    value: float | int | str
-    unit: str = ""
-    target: str = ""
-    met: bool | None = None
-
-
-@dataclass
-class Report:
-    """The figures of one run, and notes such as query plans."""
-
-    figures: list[Figure] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def add(
-        self,
-        section: str,
-        name: str,
-        value: float | int | str,
-        unit: str = "",
-        *,
-        target: str = "",
-        met: bool | None = None,
-    ) -> None:
-        """Record a figure."""
-        self.figures.append(Figure(section, name, value, unit, target, met))
-
-    def table(self) -> str:
-        """The figures as a fixed-width table."""
-        rows = [("section", "figure", "value", "target", "")] + [
-            (
-                f.section,
-                f.name,
-                f"{_number(f.value)} {f.unit}".strip(),
-                f.target,
-                {True: "met", False: "MISSED", None: ""}[f.met],
-            )
-            for f in self.figures
-        ]
-        widths = [max(len(row[i]) for row in rows) for i in range(5)]
-        dashes = ["-" * width for width in widths]
-        rows.insert(1, (dashes[0], dashes[1], dashes[2], dashes[3], dashes[4]))
-        return "\n".join(
-            "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-            for row in rows
-        )
-
-
-def _number(value: float | int | str) -> str:
-    if isinstance(value, float):
-        return f"{value:,.3f}" if abs(value) < 10 else f"{value:,.1f}"
-    return f"{value:,}" if isinstance(value, int) else value
 
 
 @contextmanager
@@ -444,8 +384,7 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(note)
     if args.json:
-        figures = [asdict(figure) for figure in report.figures]
-        args.json.write_text(json.dumps({"figures": figures, "notes": report.notes}, indent=2))
+        report.write_json(args.json)
     return 0
 
 
