@@ -31,16 +31,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from benchmarks.databases import postgres_available, postgres_database, sqlite_database
 from benchmarks.dispatch import Throughput, measure_floor
 from benchmarks.report import Report
-from benchmarks.tandem_stack import (
-    StackRun,
-    measure_stack,
-    postgres_available,
-    postgres_database,
-    production_logging,
-    sqlite_database,
-)
+from benchmarks.tandem_stack import StackRun, measure_stack, production_logging
 
 PARTS = ("floor", "sqlite", "postgresql", "memory", "daily", "scaleout")
 ROOT = Path(__file__).resolve().parent.parent

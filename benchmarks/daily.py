@@ -20,28 +20,25 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time as clock
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, insert, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, insert, text
 from telegram.ext import AIORateLimiter, ExtBot
 from telegram.request import HTTPXRequest
 
+from benchmarks.databases import postgres_available, postgres_database, sqlite_database
 from benchmarks.report import Report
 from bot.daily_scheduler import DailyPromptScheduler
 from bot.rate_limit import ConversationFirstRateLimiter, SendBudget
-from bot.storage.database import create_database_engine, migrate, normalize_url
+from bot.storage.database import create_database_engine, migrate
 from bot.storage.deliveries import DeliveryLedger, users
 from content import Content, load_content
 from flows.daily_schedule import next_due_utc
@@ -61,49 +58,6 @@ ZONES = [
 ]
 TIMES = [("07:00", 10), ("08:00", 30), ("08:30", 25), ("09:00", 20), ("21:00", 15)]
 REPEATS = 25
-# The server the test suite uses (tests/conftest.py); a database of our own is made and dropped.
-DEFAULT_POSTGRES_URL = "postgresql://tandem:tandem@127.0.0.1:5432/postgres"
-
-
-@contextmanager
-def sqlite_database() -> Iterator[str]:
-    """A URL of a fresh SQLite file, removed afterwards."""
-    with tempfile.TemporaryDirectory(prefix="tandem-daily-bench-") as folder:
-        yield f"sqlite:///{Path(folder) / 'tandem.db'}"
-
-
-def postgres_admin_url() -> str:
-    """The PostgreSQL server URL whose user may create databases."""
-    return os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
-
-
-def postgres_available() -> bool:
-    """Whether the PostgreSQL server answers."""
-    try:
-        engine = create_engine(normalize_url(postgres_admin_url()))
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        engine.dispose()
-        return True
-    except Exception:
-        return False
-
-
-@contextmanager
-def postgres_database() -> Iterator[str]:
-    """A URL of a fresh PostgreSQL database, dropped afterwards."""
-    admin = create_engine(normalize_url(postgres_admin_url()), isolation_level="AUTOCOMMIT")
-    name = f"tandem_bench_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield (
-            make_url(postgres_admin_url()).set(database=name).render_as_string(hide_password=False)
-        )
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:

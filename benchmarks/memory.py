@@ -19,9 +19,10 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from benchmarks.databases import sqlite_database
 from benchmarks.dispatch import drive
 from benchmarks.offline_bot import UpdateFactory
-from benchmarks.tandem_stack import production_logging, sqlite_database, tandem_application
+from benchmarks.tandem_stack import production_logging, tandem_application
 
 MEGABYTE = 1024 * 1024
 

@@ -36,9 +36,10 @@ from urllib.parse import parse_qsl
 from sqlalchemy import create_engine, text
 from telegram import Update
 
+from benchmarks.databases import sqlite_database
 from benchmarks.offline_bot import BENCH_TOKEN, BOT_USER, MESSAGE_DATE
 from benchmarks.simulated_users import ANSWERS, QUESTIONS
-from benchmarks.tandem_stack import sqlite_database, tandem_application
+from benchmarks.tandem_stack import tandem_application
 from bot.storage.database import migrate, normalize_url
 from content import Content
 

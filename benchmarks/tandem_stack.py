@@ -8,15 +8,11 @@ dropped afterwards, so a benchmark never touches anyone's data.
 from __future__ import annotations
 
 import os
-import tempfile
-import uuid
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 from telegram.ext import Application
 
 from benchmarks.dispatch import Throughput, drive
@@ -24,11 +20,7 @@ from benchmarks.offline_bot import BENCH_TOKEN, CannedBotApi, UpdateFactory
 from benchmarks.simulated_users import activity_of, people
 from bot.app import Runtime, build_application, build_runtime
 from bot.settings import Settings, configure_logging
-from bot.storage.database import normalize_url
 from content import Content
-
-# The same server the test suite uses (tests/conftest.py), so one setup serves both.
-DEFAULT_POSTGRES_URL = "postgresql://tandem:tandem@127.0.0.1:5432/postgres"
 
 
 def production_logging() -> None:
@@ -39,46 +31,6 @@ def production_logging() -> None:
     """
     null_stream = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
     configure_logging("INFO", [BENCH_TOKEN], stream=null_stream)
-
-
-def postgres_admin_url() -> str:
-    """The PostgreSQL server URL whose user may create databases."""
-    return os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
-
-
-def postgres_available() -> bool:
-    """Whether the PostgreSQL server answers."""
-    try:
-        engine = create_engine(normalize_url(postgres_admin_url()))
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        engine.dispose()
-        return True
-    except Exception:
-        return False
-
-
-@contextmanager
-def sqlite_database() -> Iterator[str]:
-    """A URL of a fresh SQLite file, removed afterwards."""
-    with tempfile.TemporaryDirectory(prefix="tandem-bench-") as folder:
-        yield f"sqlite:///{Path(folder) / 'tandem.db'}"
-
-
-@contextmanager
-def postgres_database() -> Iterator[str]:
-    """A URL of a fresh PostgreSQL database, dropped afterwards."""
-    admin_url = postgres_admin_url()
-    admin = create_engine(normalize_url(admin_url), isolation_level="AUTOCOMMIT")
-    name = f"tandem_bench_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def bench_settings(database_url: str, **overrides: object) -> Settings:
