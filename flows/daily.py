@@ -25,6 +25,7 @@ from flows.daily_schedule import (
     tomorrow_of,
     zone_for,
 )
+from flows.dates import format_date
 from flows.engine import HOME_FLOW, Engine
 from flows.events import Button, Reply
 from flows.flow import Flow, event_arg, turn_of
@@ -88,7 +89,9 @@ def describe_when(turn: Turn) -> str:
         return turn.say("daily.when.today", time=wall)
     if days_ahead == 1:
         return turn.say("daily.when.tomorrow", time=wall)
-    return turn.say("daily.when.later", date=f"{local:%A} {local.day} {local:%B}", time=wall)
+    return turn.say(
+        "daily.when.later", date=format_date(turn.content, local.date(), "weekday"), time=wall
+    )
 
 
 def is_paused(user: UserRecord, now: datetime) -> bool:

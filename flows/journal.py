@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flows.dates import format_date
 from flows.engine import Engine
 from flows.home import back_buttons, consent_buttons
 from flows.progress import local_zone
@@ -40,7 +41,7 @@ def show_journal(turn: Turn, offset: int = 0) -> None:
         label_key = f"journal.kind.{entry.kind}"
         label = turn.say(label_key) if turn.content.has(label_key) else entry.kind
         written = entry.created_at.astimezone(zone)  # the person's own calendar day
-        blocks.append(f"{written:%d %b %Y} · {label}\n{body}")
+        blocks.append(f"{format_date(turn.content, written.date())} · {label}\n{body}")
     header = turn.say(
         "journal.header",
         first=offset + 1,

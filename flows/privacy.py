@@ -11,9 +11,11 @@ import json
 import secrets
 from typing import Any
 
+from flows.dates import format_date
 from flows.engine import Engine
 from flows.events import Document
 from flows.home import back_buttons, consent_buttons
+from flows.progress import local_zone
 from flows.safety import PENDING_KEY
 from flows.turn import Turn
 
@@ -86,7 +88,8 @@ def readable_journal(turn: Turn) -> list[dict[str, Any]]:
 def cmd_export(turn: Turn, args: str) -> None:
     """/export: a JSON file with everything stored about the person."""
     data = json.dumps(export_document(turn), ensure_ascii=False, indent=2, default=str)
-    caption = turn.say("export.caption", date=f"{turn.now:%d %B %Y}")
+    today = turn.now.astimezone(local_zone(turn.user.timezone)).date()
+    caption = turn.say("export.caption", date=format_date(turn.content, today, "long"))
     filename = f"tandem-export-{turn.now:%Y-%m-%d}.json"
     turn.reply(
         caption,

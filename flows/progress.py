@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
+from content import Content
 from flows.daily_schedule import zone_for
+from flows.dates import format_date
 from flows.engine import Engine
 from flows.home import back_buttons
 from flows.ports import EntryRecord
@@ -77,10 +79,9 @@ def active_weeks(moments: Iterable[datetime], zone: tzinfo) -> list[date]:
     return sorted(weeks)
 
 
-def short_date(day: date, today: date) -> str:
+def short_date(content: Content, day: date, today: date) -> str:
     """'3 Mar', with the year only when it is not this year."""
-    text = f"{day.day} {day:%b}"
-    return text if day.year == today.year else f"{text} {day.year}"
+    return format_date(content, day, "short" if day.year == today.year else "medium")
 
 
 def result_points(entries: Sequence[EntryRecord], zone: tzinfo) -> list[ProgressPoint]:
@@ -120,7 +121,11 @@ def _summary(turn: Turn, points: list[ProgressPoint], first: ProgressPoint) -> s
     selfcheck = selfcheck_content(turn.content)
     today = turn.now.astimezone(local_zone(turn.user.timezone)).date()
     latest = points[-1]
-    lines = [turn.say("progress.latest_title", date=short_date(latest.taken_at.date(), today))]
+    lines = [
+        turn.say(
+            "progress.latest_title", date=short_date(turn.content, latest.taken_at.date(), today)
+        )
+    ]
     for dimension in selfcheck.dimensions:
         score = latest.scores.get(dimension.id)
         if score is None:
@@ -139,7 +144,10 @@ def _summary(turn: Turn, points: list[ProgressPoint], first: ProgressPoint) -> s
     if previous is not first:  # with two results, "since the first" already says it all
         sections.append(("progress.since_previous_title", previous, "since_previous"))
     for title_key, earlier, field in sections:
-        lines += ["", turn.say(title_key, date=short_date(earlier.taken_at.date(), today))]
+        lines += [
+            "",
+            turn.say(title_key, date=short_date(turn.content, earlier.taken_at.date(), today)),
+        ]
         for dimension in selfcheck.dimensions:
             delta = getattr(changes[dimension.id], field)
             lines.append(_change_line(turn, dimension.title, delta))
@@ -164,7 +172,8 @@ def _chart(turn: Turn, points: list[ProgressPoint]) -> ProgressChart:
     today = turn.now.astimezone(local_zone(turn.user.timezone)).date()
     if len(points) == 1:
         title = turn.say(
-            "progress.chart_title_single", date=short_date(points[0].taken_at.date(), today)
+            "progress.chart_title_single",
+            date=short_date(turn.content, points[0].taken_at.date(), today),
         )
     else:
         title = turn.say("progress.chart_title")
@@ -215,7 +224,7 @@ def _activity(turn: Turn) -> str:
     zone = local_zone(turn.user.timezone)
     today = turn.now.astimezone(zone).date()
     weeks = active_weeks((moment for _, moment in moments), zone)
-    listed = [short_date(week, today) for week in weeks[-MAX_WEEKS_LISTED:]]
+    listed = [short_date(turn.content, week, today) for week in weeks[-MAX_WEEKS_LISTED:]]
     named = ", ".join(listed[:-1]) + joiner + listed[-1] if len(listed) > 1 else listed[0]
     if len(weeks) == 1:
         when = turn.say("progress.activity_weeks_one", weeks=named)

@@ -114,4 +114,21 @@ def test_journal_dates_are_the_persons_own_calendar_day(
     person.command("reflect", "pattern")
     person.send("an answer written in the morning, Auckland time")
     person.command("journal")
-    assert "03 Mar 2026" in person.text and "02 Mar 2026" not in person.text
+    assert "3 Mar 2026" in person.text and "2 Mar 2026" not in person.text
+
+
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        ("short", "3 Mar"),
+        ("medium", "3 Mar 2026"),
+        ("long", "3 March 2026"),
+        ("weekday", "Tuesday 3 March"),
+    ],
+)
+def test_dates_are_written_from_content(content: Content, style: str, expected: str) -> None:
+    from datetime import date
+
+    from flows.dates import format_date
+
+    assert format_date(content, date(2026, 3, 3), style) == expected  # type: ignore[arg-type]

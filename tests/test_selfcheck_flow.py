@@ -366,8 +366,8 @@ def test_active_weeks_are_local_mondays() -> None:
 @pytest.mark.parametrize(
     ("day", "text"), [(date(2026, 3, 2), "2 Mar"), (date(2025, 12, 29), "29 Dec 2025")]
 )
-def test_short_dates_name_the_year_only_when_needed(day: date, text: str) -> None:
-    assert short_date(day, today=date(2026, 3, 20)) == text
+def test_short_dates_name_the_year_only_when_needed(content, day: date, text: str) -> None:
+    assert short_date(content, day, today=date(2026, 3, 20)) == text
 
 
 def test_practice_buttons_appear_once_practice_exists(runtime: Runtime) -> None:
