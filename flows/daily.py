@@ -124,7 +124,6 @@ class DailyFlow(Flow):
     name = FLOW_NAME
     states = ["overview", "time", "zone", "pause", "answer"]
     initial = "overview"
-    text_states = frozenset({"time", "zone", "pause", "answer"})
     transitions = [
         # Entry point used by start() for a prompt's "Answer now".
         {"trigger": "begin_answer", "source": "overview", "dest": "answer", "after": "show"},

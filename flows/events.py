@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -72,4 +72,3 @@ class Reply:
     notice: bool = False
     chart: Any = None
     document: Document | None = None
-    meta: dict[str, Any] = field(default_factory=dict)

@@ -27,8 +27,6 @@ class Flow:
     states: ClassVar[list[str]]
     transitions: ClassVar[list[dict[str, Any]]] = []
     initial: ClassVar[str]
-    # States in which typed text is expected (an answer); elsewhere text gets a gentle nudge.
-    text_states: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, content: Content) -> None:
         self.content = content

@@ -209,7 +209,6 @@ class PracticeFlow(Flow):
         "debrief",
     ]
     initial = "picking"
-    text_states = frozenset({"replying", "debrief"})
     transitions = [
         # The safety screen.
         {"trigger": "screen", "source": "picking", "dest": "safety_q1", "after": "begin_screen"},

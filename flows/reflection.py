@@ -24,7 +24,6 @@ class ReflectionFlow(Flow):
     name = "reflection"
     states = ["choosing", "asking"]
     initial = "choosing"
-    text_states = frozenset({"asking"})
     transitions = [
         {
             "trigger": "choose",

@@ -132,3 +132,24 @@ def test_dates_are_written_from_content(content: Content, style: str, expected: 
     from flows.dates import format_date
 
     assert format_date(content, date(2026, 3, 3), style) == expected  # type: ignore[arg-type]
+
+
+def test_a_renamed_state_is_mapped_and_an_unknown_one_lands_at_the_menu(
+    content: Content, store: MemoryStore
+) -> None:
+    service = EngineOnly(content, store)
+    person = ChatDriver(service)  # type: ignore[arg-type]
+    person.onboard()
+    person.command("reflect", "boundaries")
+    conversation = store.conversations[person.user_id]
+
+    conversation.state = "asking_v0"  # saved by an older release under another name
+    service.engine.state_renames[("reflection", "asking_v0")] = ("reflection", "asking")
+    person.send("still counted as my answer")
+    assert "Question 2 of 3" in person.text
+    assert store.entries[-1].text == "still counted as my answer"
+
+    store.conversations[person.user_id].state = "gone"  # a state that no longer exists
+    person.sticker()
+    assert "What would you like to do?" in person.text
+    assert store.conversations[person.user_id].flow == "menu"
