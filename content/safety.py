@@ -13,7 +13,7 @@ from content.errors import ContentError
 
 # The values of flows.crisis.CrisisKind. Spelled out here so content never imports flows;
 # a test keeps the two in step.
-CRISIS_KINDS = ("suicide", "self_harm", "violence")
+CRISIS_KINDS = ("suicide", "self_harm", "violence", "sexual_violence", "fear", "distress")
 DEFAULT_REGION = "default"
 TEXT_PREFIXES = ("safety.", "privacy.", "export.", "delete.", "sos.")
 # Telegram refuses longer messages; a crisis reply must stay well inside even with every line.

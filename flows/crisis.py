@@ -21,7 +21,40 @@ class CrisisKind(StrEnum):
 
     SUICIDE = "suicide"
     SELF_HARM = "self_harm"
-    VIOLENCE = "violence"
+    VIOLENCE = "violence"  # physical violence, threats and coercive control by someone close
+    SEXUAL_VIOLENCE = "sexual_violence"
+    FEAR = "fear"  # afraid of how someone will react (anger, retaliation): not safe to say no
+    DISTRESS = "distress"  # exhaustion and hopelessness short of explicit words
+
+
+class Outcome(StrEnum):
+    """What Tandem does with a message, from most to least urgent."""
+
+    CRISIS = "crisis"  # help resources first, the flow is paused
+    CHECK_IN = "check_in"  # a direct, caring question ("Are you safe right now?")
+    PAST = "past"  # a past, resolved experience: brief acknowledgement, then let it through
+    CALM = "calm"  # nothing to do
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The safety reading of one message.
+
+    `kind` is None only for CALM. `about_other` is True when someone else is the one in danger
+    ("my friend says she wants to die"): the reply addresses the person as a helper.
+    """
+
+    outcome: Outcome
+    kind: CrisisKind | None = None
+    about_other: bool = False
+
+    @property
+    def needs_help(self) -> bool:
+        """True when the message gets help first or a check-in before anything else."""
+        return self.outcome in (Outcome.CRISIS, Outcome.CHECK_IN)
+
+
+CALM = Assessment(Outcome.CALM)
 
 
 # --- normalization ---------------------------------------------------------------------------
@@ -595,6 +628,7 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
 # Suicide first, then self-harm, then violence: when a message carries more than one, the reply
 # for the gravest risk to the person's own life is the one they see.
 _PRIORITY = (CrisisKind.SUICIDE, CrisisKind.SELF_HARM, CrisisKind.VIOLENCE)
+# Interface placeholder until the new detector lands: every rule match is a crisis.
 _RULES_BY_KIND: dict[CrisisKind, tuple[CrisisRule, ...]] = {
     kind: tuple(rule for rule in CRISIS_RULES if rule.kind is kind) for kind in _PRIORITY
 }
@@ -612,3 +646,9 @@ def detect_crisis(text: str) -> CrisisKind | None:
             if rule.matches(normalized, present):
                 return kind
     return None
+
+
+def assess(text: str) -> Assessment:
+    """Read one message for danger: crisis, check-in, a past experience, or calm."""
+    kind = detect_crisis(text)
+    return CALM if kind is None else Assessment(Outcome.CRISIS, kind)
