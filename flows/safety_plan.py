@@ -77,10 +77,14 @@ def clear_step(turn: Turn, step_id: str) -> None:
     turn.ctx.get(HELD_KEY, {}).pop(step_id, None)
 
 
-def render_plan(turn: Turn, plan: dict[str, str], *, shorten: int | None = None) -> str:
-    """Every step with its text (or a note that it is empty), under the plan's title."""
+def render_plan(
+    turn: Turn, plan: dict[str, str], *, shorten: int | None = None, written_only: bool = False
+) -> str:
+    """Every step with its text (or a note that it is empty, unless `written_only`)."""
     blocks = []
     for number, step in enumerate(plan_content(turn).steps, start=1):
+        if written_only and not plan.get(step.id):
+            continue
         text = plan.get(step.id) or turn.say("safety_plan.plan_empty_step")
         if shorten is not None and len(text) > shorten:
             text = text[: shorten - 1].rstrip() + turn.say("safety_plan.sos_more")
@@ -325,7 +329,8 @@ def sos_rows(turn: Turn) -> list[list[Button]]:
     if not any(plan.values()):
         return [[turn.link("safety_plan.make", f"go:{COMMAND}")]]
     title = turn.say("safety_plan.sos_title")
-    turn.reply(f"{title}\n\n{render_plan(turn, plan, shorten=SOS_STEP_CHARS)}")
+    summary = render_plan(turn, plan, shorten=SOS_STEP_CHARS, written_only=True)
+    turn.reply(f"{title}\n\n{summary}")
     return [[turn.link("safety_plan.open", f"go:{COMMAND}")]]
 
 

@@ -161,6 +161,7 @@ def test_sos_shows_the_plan_first_and_opens_it(chat: ChatDriver) -> None:
     chat.command("sos")
     assert len(chat.replies) == 2
     assert SIGNS in chat.replies[0].text and "Your safety plan" in chat.replies[0].text
+    assert "nothing written yet" not in chat.replies[0].text  # only what they wrote
     assert "If you need someone now" in chat.replies[1].text
     chat.press("My safety plan")
     assert "Change a step" in chat.labels()
