@@ -6,6 +6,7 @@ import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from types import MappingProxyType
 from typing import Any
 
@@ -14,7 +15,13 @@ from content.errors import ContentError
 # The values of flows.crisis.CrisisKind. Spelled out here so content never imports flows;
 # a test keeps the two in step.
 CRISIS_KINDS = ("suicide", "self_harm", "violence", "sexual_violence", "fear", "distress")
+# Who a line is specially for. A line with an audience still helps anyone who calls, but in a
+# crisis reply it comes after the lines for everyone.
+AUDIENCES = ("children", "lgbtq", "men", "women")
 DEFAULT_REGION = "default"
+# A crisis reply lists at most this many lines under the emergency number: the numbers must sit
+# within the first lines of the reply, and a long list is harder to act on than a short one.
+MAX_LINES_PER_REPLY = 4
 TEXT_PREFIXES = ("safety.", "privacy.", "export.", "delete.", "sos.")
 # Telegram refuses longer messages; a crisis reply must stay well inside even with every line.
 MAX_REPLY_CHARS = 3000
@@ -52,33 +59,65 @@ REQUIRED_TEXTS: Mapping[str, frozenset[str]] = MappingProxyType(
     }
 )
 
-_REGION_PATTERN = re.compile(r"^[A-Z]{2}$")
-_LINE_FIELDS = frozenset({"name", "contact", "kinds"})
+# A country (ISO 3166-1 alpha-2, "GB") or a part of one (ISO 3166-2, "GB-SCT").
+_REGION_PATTERN = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
+_LINE_FIELDS = frozenset({"name", "contact", "kinds", "audience", "source", "verified"})
+_REGION_FIELDS = frozenset({"name", "emergency", "lines"})
+_SOURCE_PATTERN = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
 
 
 @dataclass(frozen=True, slots=True)
 class HelpLine:
-    """One place to turn to: a name and how to reach it, for some or all crisis kinds."""
+    """One place to turn to: a name and how to reach it, for some or all crisis kinds, with
+    the service's own page that publishes the number and the day it was last checked there."""
 
     name: str
     contact: str
     kinds: frozenset[str]
+    source: str = ""
+    verified: date | None = None
+    audience: frozenset[str] = frozenset()
 
     def serves(self, kind: str | None) -> bool:
         """Whether this line belongs in the reply for `kind` (None: every line, as in /sos)."""
         return kind is None or kind in self.kinds
 
+    def relevance(self) -> tuple[bool, int]:
+        """Sort key within a reply: lines for everyone first, then the more specialised ones
+        (fewer kinds) before the general ones."""
+        return (bool(self.audience), len(self.kinds))
+
 
 @dataclass(frozen=True, slots=True)
 class ResourceSet:
-    """The emergency number and help lines for one region."""
+    """The emergency number and help lines for one region.
+
+    `tiers` ranks where each line comes from when regions are combined (0: the place the person
+    named, 1: the rest of their country, 2: the lines for everywhere); empty means all 0.
+    """
 
     emergency: str
     lines: tuple[HelpLine, ...]
+    tiers: tuple[int, ...] = ()
 
     def for_kind(self, kind: str | None) -> tuple[HelpLine, ...]:
-        """The lines to show for `kind`, in order (None: all of them)."""
-        return tuple(line for line in self.lines if line.serves(kind))
+        """The lines to show for `kind`: all of them in order for None (as in /sos), else the
+        lines serving it, most relevant first, at most MAX_LINES_PER_REPLY."""
+        if kind is None:
+            return self.lines
+        tiers = self.tiers or (0,) * len(self.lines)
+        serving = [(tier, line) for tier, line in zip(tiers, self.lines, strict=True)]
+        serving = [(tier, line) for tier, line in serving if line.serves(kind)]
+        # sorted() is stable: equal lines keep the order content lists them in.
+        ranked = sorted(serving, key=lambda pair: (pair[0], *pair[1].relevance()))
+        return tuple(line for _, line in ranked[:MAX_LINES_PER_REPLY])
+
+
+def _combined(emergency: str, *groups: tuple[HelpLine, ...]) -> ResourceSet:
+    """Lines from several regions, each group one tier further from the person's own place."""
+    lines = tuple(line for group in groups for line in group)
+    tiers = tuple(tier for tier, group in enumerate(groups) for _ in group)
+    return ResourceSet(emergency, lines, tiers)
 
 
 @dataclass(frozen=True)
@@ -89,13 +128,32 @@ class SafetyContent:
     texts: Mapping[str, str]
 
     def resources_for(self, country_code: str | None) -> ResourceSet:
-        """The region's resources followed by the default ones; the default for unknown codes."""
+        """The region's resources followed by the default ones; the default for unknown codes.
+
+        A part of a country ("GB-SCT") puts its own lines before the country's; an unknown part
+        ("GB-ENG") gets the country's. A country alone lists its parts' lines after its own, so
+        someone who only said "GB" still finds the Scottish lines in /sos.
+        """
         default = self.regions[DEFAULT_REGION]
         code = (country_code or "").strip().upper()
-        region = self.regions.get(code) if _REGION_PATTERN.match(code) else None
-        if region is None:
+        if not _REGION_PATTERN.match(code):
             return default
-        return ResourceSet(region.emergency, region.lines + default.lines)
+        country_code_only = code[:2]
+        country = self.regions.get(country_code_only)
+        if country is None:
+            return default
+        if code != country_code_only:
+            part = self.regions.get(code)
+            if part is not None:
+                return _combined(part.emergency, part.lines, country.lines, default.lines)
+            return _combined(country.emergency, country.lines, (), default.lines)
+        parts = tuple(
+            line
+            for region_code, region in self.regions.items()
+            if region_code.startswith(f"{code}-")
+            for line in region.lines
+        )
+        return _combined(country.emergency, country.lines, parts, default.lines)
 
     def resources_text(self, country_code: str | None, kind: str | None = None) -> str:
         """The intro, the emergency number and each line for `kind`, one per line."""
@@ -136,14 +194,44 @@ def _placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
+def _parse_names(
+    raw: Any, allowed: tuple[str, ...], field: str, where: str, problems: list[str]
+) -> frozenset[str] | None:
+    """A non-empty list of names from `allowed`, or None after recording the problem."""
+    if not isinstance(raw, list) or not raw:
+        problems.append(f"{where}: '{field}' must be a non-empty list of {list(allowed)}")
+        return None
+    bad = [name for name in raw if name not in allowed]
+    if bad:
+        problems.append(f"{where}: unknown {field} {bad} (allowed: {list(allowed)})")
+        return None
+    return frozenset(raw)
+
+
+def _parse_verified(raw: Any, where: str, problems: list[str]) -> date | None:
+    """The day a line was checked on its source, written YYYY-MM-DD."""
+    if isinstance(raw, date):  # YAML reads an unquoted 2026-11-29 as a date already
+        return raw
+    if isinstance(raw, str):
+        try:
+            return date.fromisoformat(raw.strip())
+        except ValueError:
+            pass
+    problems.append(
+        f"{where}: 'verified' must be the day the number was checked, as YYYY-MM-DD "
+        "(a number nobody has checked does not belong here)"
+    )
+    return None
+
+
 def _parse_line(raw: Any, where: str, problems: list[str]) -> HelpLine | None:
     """One help line, or None after recording what is wrong with it."""
     if not isinstance(raw, dict):
-        problems.append(f"{where}: expected a mapping with name and contact")
+        problems.append(f"{where}: expected a mapping with name, contact, source and verified")
         return None
     unknown = sorted(set(raw) - _LINE_FIELDS)
     if unknown:
-        problems.append(f"{where}: unknown fields {unknown} (allowed: name, contact, kinds)")
+        problems.append(f"{where}: unknown fields {unknown} (allowed: {sorted(_LINE_FIELDS)})")
     fields: dict[str, str] = {}
     for field in ("name", "contact"):
         value = raw.get(field)
@@ -153,29 +241,56 @@ def _parse_line(raw: Any, where: str, problems: list[str]) -> HelpLine | None:
             problems.append(f"{where}: '{field}' must be a non-empty string")
             return None
         fields[field] = value.strip()
+    source = raw.get("source")
+    if not isinstance(source, str) or not _SOURCE_PATTERN.match(source.strip()):
+        problems.append(
+            f"{where} ({fields['name']}): 'source' must be the address of the service's own "
+            "page that publishes this number, starting with https://"
+        )
+        return None
+    verified = _parse_verified(raw.get("verified"), f"{where} ({fields['name']})", problems)
     kinds_raw = raw.get("kinds", list(CRISIS_KINDS))
-    if not isinstance(kinds_raw, list) or not kinds_raw:
-        problems.append(f"{where}: 'kinds' must be a non-empty list of {list(CRISIS_KINDS)}")
+    kinds = _parse_names(kinds_raw, CRISIS_KINDS, "kinds", where, problems)
+    audience = (
+        _parse_names(raw["audience"], AUDIENCES, "audience", where, problems)
+        if "audience" in raw
+        else frozenset()
+    )
+    if verified is None or kinds is None or audience is None:
         return None
-    bad = [kind for kind in kinds_raw if kind not in CRISIS_KINDS]
-    if bad:
-        problems.append(f"{where}: unknown kinds {bad} (allowed: {list(CRISIS_KINDS)})")
-        return None
-    return HelpLine(fields["name"], fields["contact"], frozenset(kinds_raw))
+    return HelpLine(
+        fields["name"],
+        fields["contact"],
+        kinds,
+        source=source.strip(),
+        verified=verified,
+        audience=audience,
+    )
 
 
-def _parse_region(code: Any, raw: Any, problems: list[str]) -> ResourceSet | None:
-    """One region's resources, or None after recording what is wrong with them."""
+def _parse_region(
+    code: Any, raw: Any, problems: list[str], *, parent: ResourceSet | None = None
+) -> ResourceSet | None:
+    """One region's resources, or None after recording what is wrong with them. A part of a
+    country may leave out `emergency`: it has its country's."""
     where = f"safety.yaml resources.{code}"
     if code != DEFAULT_REGION and not (isinstance(code, str) and _REGION_PATTERN.match(code)):
-        problems.append(f"{where}: region must be 'default' or a two-letter ISO code like 'GB'")
+        problems.append(
+            f"{where}: region must be 'default', a two-letter ISO code like 'GB' "
+            "or a part of a country like 'GB-SCT'"
+        )
         return None
     if not isinstance(raw, dict):
         problems.append(f"{where}: expected a mapping with emergency and lines")
         return None
+    unknown = sorted(set(raw) - _REGION_FIELDS)
+    if unknown:
+        problems.append(f"{where}: unknown fields {unknown} (allowed: {sorted(_REGION_FIELDS)})")
     emergency = raw.get("emergency")
     if isinstance(emergency, int):
         emergency = str(emergency)
+    if emergency is None and parent is not None:
+        emergency = parent.emergency
     if not isinstance(emergency, str) or not emergency.strip():
         problems.append(f"{where}: 'emergency' must be a non-empty string")
         return None
@@ -227,8 +342,19 @@ def parse_safety(raw: dict[str, Any]) -> SafetyContent:
     if not isinstance(resources_raw, dict):
         problems.append("safety.yaml resources: expected a mapping of regions")
     else:
-        for code, region_raw in resources_raw.items():
-            region = _parse_region(code, region_raw, problems)
+        # Countries first, so a part of a country ("GB-SCT") can take its country's number.
+        ordered = sorted(resources_raw.items(), key=lambda item: "-" in str(item[0]))
+        for code, region_raw in ordered:
+            parent = None
+            if isinstance(code, str) and "-" in code:
+                parent = regions.get(code[:2])
+                if parent is None:
+                    problems.append(
+                        f"safety.yaml resources.{code}: part of a country that is not listed "
+                        f"(add resources.{code[:2]} first)"
+                    )
+                    continue
+            region = _parse_region(code, region_raw, problems, parent=parent)
             if region is not None:
                 regions[code] = region
         if DEFAULT_REGION not in resources_raw:

@@ -116,6 +116,10 @@ class Store(Protocol):
     def count_entries(self, user_id: int, *, kinds: Sequence[str] | None = None) -> int:
         """How many entries the person has (of the given kinds)."""
 
+    def delete_entries(self, user_id: int, kind: str, *, content_id: str | None = None) -> int:
+        """Remove the person's entries of `kind` (only those with `content_id` when given), e.g.
+        an answer they rewrote; return how many went."""
+
     def entry_times(self, user_id: int, *, kinds: Sequence[str]) -> list[tuple[str, datetime]]:
         """Kind and time of each of the person's entries of these kinds, oldest first."""
 

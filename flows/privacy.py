@@ -17,6 +17,8 @@ from flows.events import Document
 from flows.home import back_buttons, consent_buttons
 from flows.progress import local_zone
 from flows.safety import PENDING_KEY
+from flows.safety_plan import FLOW as PLAN_FLOW
+from flows.safety_plan import HELD_KEY as PLAN_HELD_KEY
 from flows.turn import Turn
 
 EXPORT_FORMAT = "tandem-export"
@@ -39,12 +41,17 @@ def cmd_privacy(turn: Turn, args: str) -> None:
 def export_document(turn: Turn) -> dict[str, Any]:
     """Everything stored about the person, readable: table by table, free text decrypted."""
     tables = turn.store.export_user(turn.user.user_id)
-    # The conversation row holds the one piece of protected text that is not a column of its
-    # own: a crisis message held for the "save it" button. Export it readable like the rest.
+    # The conversation row holds protected text that is not a column of its own: a crisis
+    # message held for the "save it" button. Export it readable like the rest.
     for conversation in tables.get("conversations", []):
         pending = (conversation.get("context") or {}).get(PENDING_KEY)
         if isinstance(pending, dict) and isinstance(pending.get("text"), str):
             pending["text"] = turn.store.reveal_text(pending["text"])
+        # Safety plan steps held (without consent) until the plan is shown once.
+        held = (conversation.get("context") or {}).get(PLAN_HELD_KEY)
+        if conversation.get("flow") == PLAN_FLOW and isinstance(held, dict):
+            for step_id, protected in held.items():
+                held[step_id] = turn.store.reveal_text(str(protected))
     return {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,

@@ -9,7 +9,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from content import Content
-from flows import daily, faq, home, journal, practice, privacy, reflection, safety, selfcheck
+from flows import (
+    daily,
+    faq,
+    home,
+    journal,
+    practice,
+    privacy,
+    reflection,
+    safety,
+    safety_plan,
+    selfcheck,
+)
 from flows import progress as progress_view
 from flows.engine import Engine
 
@@ -24,6 +35,7 @@ FEATURES = [
     progress_view,
     faq,
     daily,
+    safety_plan,
 ]
 
 

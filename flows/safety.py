@@ -119,10 +119,13 @@ def action_crisis(turn: Turn, arg: str) -> None:
 
 def cmd_sos(turn: Turn, args: str) -> None:
     """/sos: where to find help right now, from any state; the current flow is untouched."""
+    from flows.safety_plan import sos_rows  # imports this module: imported when used
+
+    plan_rows = sos_rows(turn)  # the person's safety plan comes first, when they have one
     resources = safety_content(turn).resources_text(country_of(turn.user))
     turn.reply(
         "\n\n".join([turn.say("sos.intro"), resources, turn.say("sos.outro")]),
-        back_buttons(turn),
+        [*plan_rows, *back_buttons(turn)],
     )
 
 

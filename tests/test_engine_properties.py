@@ -54,7 +54,10 @@ texts = st.one_of(
 )
 # Every flow's name and every global button prefix (checked against the engine below), plus
 # one unknown of each.
-FLOW_PREFIXES = ["reflection", "onboarding", "menu", "selfcheck", "practice", "daily", "x"]
+FLOW_PREFIXES = [
+    *("reflection", "onboarding", "menu", "selfcheck", "practice", "daily", "safety_plan"),
+    "x",
+]
 ACTION_PREFIXES = ["go", "del", "crisis", "jr", "consent", "dp", "fq", "nope"]
 forged_payloads = st.one_of(
     st.text(max_size=MAX_PAYLOAD_BYTES // 4),

@@ -41,6 +41,7 @@ REQUIRED_IDS = (
     "cultural-self-sacrifice",
     "hyper-independence",
     "data-privacy",
+    "codependency-or-abuse",
 )
 
 
@@ -83,6 +84,27 @@ def test_this_is_not_therapy_says_so_plainly(faq: FaqContent) -> None:
     answer = entry.answer.lower()
     for phrase in ("self-help", "not therapy", "not a crisis service", "therapist"):
         assert phrase in answer
+
+
+def test_codependency_or_abuse_explains_control_and_points_to_help(faq: FaqContent) -> None:
+    """Coercive control in plain words, ordinary pushback set apart from fear, and /sos."""
+    entry = faq.entry("codependency-or-abuse")
+    assert entry is not None
+    answer = entry.answer.lower()
+    for phrase in ("coercive control", "money", "friends", "pushback", "never your fault", "/sos"):
+        assert phrase in answer, phrase
+
+
+@pytest.mark.parametrize("entry_id", ["how-to-set-boundaries", "how-to-say-no"])
+def test_boundary_answers_never_treat_fear_as_progress(faq: FaqContent, entry_id: str) -> None:
+    """Pushback or guilt may come with a boundary; fear for your safety is not part of the
+    practice, and the answer says where to turn instead of calling it a good sign."""
+    entry = faq.entry(entry_id)
+    assert entry is not None
+    answer = entry.answer.lower()
+    assert "afraid" in answer and "/sos" in answer
+    for framing in ("doing something new", "sign of progress", "means it's working"):
+        assert framing not in answer, framing
 
 
 def test_texts_are_faq_keys(faq: FaqContent) -> None:

@@ -267,6 +267,13 @@ class SqlStore:
             statement = statement.where(entries.c.kind.in_(kinds))
         return int(self.connection.execute(statement).scalar_one())
 
+    def delete_entries(self, user_id: int, kind: str, *, content_id: str | None = None) -> int:
+        """Remove the person's entries of `kind` (with `content_id` when given)."""
+        statement = delete(entries).where(entries.c.user_id == user_id, entries.c.kind == kind)
+        if content_id is not None:
+            statement = statement.where(entries.c.content_id == content_id)
+        return int(self.connection.execute(statement).rowcount or 0)
+
     def has_delivery(self, user_id: int, local_date: date) -> bool:
         """Whether the ledger holds a daily prompt for the person's local date."""
         statement = select(deliveries.c.id).where(

@@ -110,6 +110,20 @@ class MemoryStore:
         """How many."""
         return len(self._mine(user_id, kinds))
 
+    def delete_entries(self, user_id: int, kind: str, *, content_id: str | None = None) -> int:
+        """Drop the matching entries."""
+        before = len(self.entries)
+        self.entries = [
+            e
+            for e in self.entries
+            if not (
+                e.user_id == user_id
+                and e.kind == kind
+                and (content_id is None or e.content_id == content_id)
+            )
+        ]
+        return before - len(self.entries)
+
     def entry_times(self, user_id: int, *, kinds: Sequence[str]) -> list[tuple[str, datetime]]:
         """Oldest first."""
         mine = sorted(self._mine(user_id, kinds), key=lambda e: (e.created_at, e.id))
