@@ -306,6 +306,9 @@ def answer_check_in(turn: Turn, answer: str) -> None:
     kind = str(pending.get("kind") or CrisisKind.DISTRESS.value)
     text = pending.get("text")
     if answer == "yes":
+        if kind == CrisisKind.DISTRESS:
+            # They said yes to "Are you thinking about ending your life?": that is suicide.
+            kind = CrisisKind.SUICIDE.value
         show_crisis(turn, kind, held=text if pending.get("command") is None else None)
     elif answer == "skip":
         turn.reply(

@@ -125,9 +125,9 @@ def test_missing_default_is_reported() -> None:
         ),
         (lambda raw: raw["resources"]["GB"]["lines"][0].pop("contact"), "'contact' must be"),
         (
-                lambda raw: raw["texts"]["safety"]["crisis"].pop("violence"),
-                "crisis.violence.opening: missing",
-            ),
+            lambda raw: raw["texts"]["safety"]["crisis"].pop("violence"),
+            "crisis.violence.opening: missing",
+        ),
         (
             lambda raw: raw["texts"]["safety"].update(emergency="Call now"),
             "safety.emergency: placeholders [], expected ['emergency']",
