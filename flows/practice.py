@@ -483,7 +483,9 @@ class PracticeFlow(Flow):
         if context in CONTEXTS:
             label = context_label(turn, context)
             text = turn.say("practice.safety.held_context", context=label.lower())
-            rows.append([turn.button("practice.safety.leave_out", "leave_out", context=label)])
+            rows.append(
+                [turn.button("practice.safety.leave_out", "leave_out", context=label.lower())]
+            )
         else:
             text = turn.say("practice.safety.held_unknown")
         rows.append([turn.button("practice.safety.button_redo_long", "redo")])
