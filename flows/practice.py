@@ -88,18 +88,20 @@ def practice_content(content: Content) -> PracticeContent:
 
 
 def saved_safety(turn: Turn) -> dict[str, Any] | None:
-    """The person's safety answers (stored, or held for this session), or None before any."""
-    saved = turn.user.prefs.get(SAFETY_PREF)
-    if isinstance(saved, dict):
-        return dict(saved)
-    held = turn.ctx.get(SESSION_SAFETY_KEY)
-    return dict(held) if isinstance(held, dict) else None
+    """The person's latest safety answers (held for this session, else stored), or None."""
+    for found in (turn.ctx.get(SESSION_SAFETY_KEY), turn.user.prefs.get(SAFETY_PREF)):
+        if isinstance(found, dict):
+            return dict(found)
+    return None
 
 
 def excluded_contexts(turn: Turn) -> list[str]:
-    """Relationships not to practise with (answers and this session's pauses), in order."""
-    saved = saved_safety(turn) or {}
-    unsafe = set(saved.get("unsafe", [])) | set(turn.ctx.get(PAUSED_HERE_KEY, []))
+    """Relationships not to practise with, in order: stored answers, answers held for this
+    session (someone who stopped keeping words), and this session's pauses, all together."""
+    unsafe = set(turn.ctx.get(PAUSED_HERE_KEY, []))
+    for found in (turn.ctx.get(SESSION_SAFETY_KEY), turn.user.prefs.get(SAFETY_PREF)):
+        if isinstance(found, dict):
+            unsafe |= set(found.get("unsafe", []))
     return [context for context in CONTEXTS if context in unsafe]
 
 

@@ -195,3 +195,22 @@ def test_the_safety_screen_asks_for_the_country_when_it_shows_help(
     assert stored_prefs(runtime, chat.user_id)["country"] == "CA"
     chat.press("Back to where I was")
     assert "Which part of your life" in chat.text or "Work" in chat.labels()
+
+
+def test_after_stopping_keeping_words_a_new_leave_out_still_counts(
+    runtime: Runtime, chat: ChatDriver
+) -> None:
+    """Stored answers from before plus one held only for the session: both are respected."""
+    install(runtime, {ANGRY: reading("check_in", "fear")})
+    chat.onboard()
+    chat.command("practice")
+    press_exact(chat, DANGER)
+    press_exact(chat, "Family")
+    press_exact(chat, "Done")
+    press_exact(chat, "No")
+    chat.press_payload("consent:no")
+    chat.command("practice", "work")
+    chat.send(ANGRY)
+    chat.press("Yes, leave work out")
+    assert "Work" not in chat.labels() and "Family" not in chat.labels()
+    assert stored_prefs(runtime, chat.user_id)["practice_safety"]["unsafe"] == ["family"]

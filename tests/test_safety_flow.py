@@ -660,3 +660,31 @@ def test_country_from_zone_and_typed_names() -> None:
     assert match_country("Ireland", names) == "IE"
     assert match_country("xyzzy", names) is None
     assert match_country("", names) is None
+
+
+def test_a_check_in_comes_first_at_every_point_of_every_flow(
+    runtime: Runtime, chat: ChatDriver
+) -> None:
+    """Walk each command's flow; at each point a check-in message gets the question first, and
+    "I'd rather not say" leaves the person exactly where they were."""
+    from tests.support.assessor import install, reading
+
+    install(runtime, {WORN_OUT: reading("check_in", "distress")})
+    chat.onboard()
+    names = [s.name for s in runtime.engine.visible_commands() if s.name != "delete"]
+    for name in names:
+        chat.command("menu")
+        chat.command(name)
+        for step in range(4):
+            before = where(runtime, chat)
+            flow_buttons = [b for b in chat.buttons if "|" in b.payload]
+            chat.send(WORN_OUT)
+            assert "Are you thinking about ending your life?" in chat.text, (name, step)
+            assert where(runtime, chat) == before, (name, step)
+            chat.press("I'd rather not say")
+            assert "findahelpline.com" in chat.text
+            assert where(runtime, chat) == before, (name, step)
+            if flow_buttons:
+                chat.press_payload(flow_buttons[0].payload)
+            else:
+                chat.send("an ordinary answer about my week")
