@@ -470,7 +470,8 @@ class PracticeFlow(Flow):
         turn.ctx.pop("scenario", None)
         turn.ctx.pop("debrief", None)
         self.fire(turn, "safety_stop")
-        if assessment.outcome is Outcome.CRISIS and kind is not CrisisKind.FEAR:
+        crisis_now = assessment.outcome is Outcome.CRISIS and kind is CrisisKind.VIOLENCE
+        if crisis_now or kind is CrisisKind.SEXUAL_VIOLENCE:
             show_crisis(turn, kind.value, held=hold(turn))
             return True
         turn.reply("\n\n".join([turn.say("practice.safety.fear_note"), safety_resources(turn)]))
