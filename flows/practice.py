@@ -451,7 +451,8 @@ class PracticeFlow(Flow):
     # Danger in what the person typed
 
     def on_safety(self, turn: Turn, assessment: Assessment) -> bool:
-        """Fear or violence in a reply or debrief: a safety note instead of feedback.
+        """Fear or violence in a reply or debrief (now or in the past): a safety note instead
+        of feedback.
 
         Practice with that relationship is paused for this session; the person can leave it
         out for good, answer the safety questions again, or practise with someone else. A

@@ -83,7 +83,7 @@ class SafetyAware(Protocol):
     """A flow that answers danger in its own states (e.g. practice replies)."""
 
     def on_safety(self, turn: Turn, assessment: Assessment) -> bool:
-        """Answer a crisis or check-in reading of the typed text; False leaves it to us."""
+        """Answer a crisis, check-in or past reading of typed text; False leaves it to us."""
         ...
 
 
@@ -171,6 +171,10 @@ class SafetyInterrupt:
             respond(turn, assessment)
             return True
         if assessment.outcome is Outcome.PAST:
+            # A flow may still hold back in its own states (practice never gives feedback on
+            # "last time she broke my phone"); otherwise acknowledge and let it through.
+            if typed and flow_takes_over(turn, assessment):
+                return True
             acknowledge_past(turn)
         if not typed:
             turn.ctx.pop(PAUSED_KEY, None)
@@ -193,18 +197,19 @@ def safety_interrupt(engine: Engine) -> SafetyInterrupt:
 def respond(turn: Turn, assessment: Assessment) -> None:
     """Answer a crisis or check-in reading of the typed text or command arguments."""
     kind = assessment.kind or CrisisKind.DISTRESS
-    flow = turn.engine.current_flow(turn)
-    if (
-        turn.event.kind is EventKind.TEXT
-        and isinstance(flow, SafetyAware)
-        and flow.on_safety(turn, assessment)
-    ):
+    if turn.event.kind is EventKind.TEXT and flow_takes_over(turn, assessment):
         return
     held = hold(turn)
     if assessment.outcome is Outcome.CHECK_IN and not assessment.about_other:
         ask_check_in(turn, kind.value, held)
     else:
         show_crisis(turn, kind.value, helper=assessment.about_other, held=held)
+
+
+def flow_takes_over(turn: Turn, assessment: Assessment) -> bool:
+    """Let the current flow answer the reading in its own way, if it has one."""
+    flow = turn.engine.current_flow(turn)
+    return isinstance(flow, SafetyAware) and flow.on_safety(turn, assessment)
 
 
 def hold(turn: Turn) -> str | None:

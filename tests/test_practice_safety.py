@@ -214,3 +214,29 @@ def test_after_stopping_keeping_words_a_new_leave_out_still_counts(
     chat.press("Yes, leave work out")
     assert "Work" not in chat.labels() and "Family" not in chat.labels()
     assert stored_prefs(runtime, chat.user_id)["practice_safety"]["unsafe"] == ["family"]
+
+
+def test_past_violence_in_a_practice_reply_gets_no_feedback_either(
+    runtime: Runtime, chat: ChatDriver
+) -> None:
+    """Past tense is still a reason not to say no to that person: the note, not feedback."""
+    install(runtime, {PHONE: reading("past", "violence")})
+    chat.onboard()
+    screen_safe(chat)
+    chat.command("practice", "friends")
+    chat.send(PHONE)
+    assert "Here is what I noticed" not in chat.text
+    assert "I won't give feedback on this one" in chat.text
+    assert "Yes, leave friends out" in chat.labels()
+
+
+def test_a_past_experience_outside_practice_text_goes_through(
+    runtime: Runtime, chat: ChatDriver
+) -> None:
+    """At the picker the flow does not take over: the usual acknowledgement."""
+    install(runtime, {PHONE: reading("past", "violence")})
+    chat.onboard()
+    screen_safe(chat)
+    chat.send(PHONE)
+    assert "/sos" in chat.replies[0].text
+    assert "I won't give feedback" not in chat.text

@@ -688,3 +688,21 @@ def test_a_check_in_comes_first_at_every_point_of_every_flow(
                 chat.press_payload(flow_buttons[0].payload)
             else:
                 chat.send("an ordinary answer about my week")
+
+
+def test_another_feature_can_show_its_part_first_in_sos(
+    runtime: Runtime, chat: ChatDriver
+) -> None:
+    """How the safety plan shows itself first in /sos: a section that may have nothing."""
+    from flows.safety import add_sos_section
+
+    plans: dict[int, str] = {}
+    add_sos_section(runtime.engine, lambda turn: plans.get(turn.user.user_id))
+    chat.onboard()
+    chat.command("sos")
+    assert chat.replies[0].text.startswith("Here is where to find help right now")
+    plans[chat.user_id] = "My plan: call my sister, then walk to the park."
+    chat.command("sos")
+    text = chat.replies[0].text
+    assert text.startswith("My plan: call my sister")
+    assert text.index("My plan") < text.index("findahelpline.com")
