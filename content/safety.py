@@ -23,13 +23,26 @@ DEFAULT_REGION = "default"
 # within the first lines of the reply, and a long list is harder to act on than a short one.
 MAX_LINES_PER_REPLY = 4
 TEXT_PREFIXES = ("safety.", "privacy.", "export.", "delete.", "sos.")
+# A crisis reply: a one-line opening, then the numbers (so they are within the first three
+# lines), then one line on staying safe right now, then the rest of what we want to say.
+CRISIS_PARTS = ("opening", "safe_now", "more")
+# Kinds where someone else is the danger: a helper is told how to support, not how to ask.
+DANGER_KINDS = frozenset({"violence", "sexual_violence", "fear"})
 # Telegram refuses longer messages; a crisis reply must stay well inside even with every line.
 MAX_REPLY_CHARS = 3000
 
 # Each required key, with the placeholders its text must be able to fill.
 REQUIRED_TEXTS: Mapping[str, frozenset[str]] = MappingProxyType(
     {
-        **{f"safety.crisis.{kind}": frozenset() for kind in CRISIS_KINDS},
+        **{
+            f"safety.crisis.{kind}.{part}": frozenset()
+            for kind in CRISIS_KINDS
+            for part in CRISIS_PARTS
+        },
+        "safety.helper.opening": frozenset(),
+        "safety.helper.emergency": frozenset({"emergency"}),
+        "safety.helper.self": frozenset(),
+        "safety.helper.danger": frozenset(),
         "safety.resources_intro": frozenset(),
         "safety.emergency": frozenset({"emergency"}),
         "safety.resource_line": frozenset({"name", "contact"}),
@@ -168,10 +181,40 @@ class SafetyContent:
         )
         return "\n".join(parts)
 
-    def crisis_reply(self, kind: str, country_code: str | None) -> str:
-        """The full first reply to a crisis message: acknowledgement, then where to get help."""
-        opening = self.texts[f"safety.crisis.{kind}"]
-        return f"{opening}\n\n{self.resources_text(country_code, kind)}"
+    def numbers_text(self, country_code: str | None, kind: str | None = None) -> str:
+        """The emergency number and each line for `kind`, one per line (no intro)."""
+        return self._numbers(self.texts["safety.emergency"], country_code, kind)
+
+    def _numbers(self, emergency_template: str, country_code: str | None, kind: str | None) -> str:
+        resources = self.resources_for(country_code)
+        parts = [emergency_template.format(emergency=resources.emergency)]
+        parts.extend(
+            self.texts["safety.resource_line"].format(name=line.name, contact=line.contact)
+            for line in resources.for_kind(kind)
+        )
+        return "\n".join(parts)
+
+    def crisis_reply(self, kind: str, country_code: str | None, *, helper: bool = False) -> str:
+        """The first reply to a crisis message: one line, the numbers, staying safe, the rest.
+
+        With `helper`, the reply speaks to someone worried about another person: how to be
+        with them, ask directly and call for help together, with the same local lines.
+        """
+        if helper:
+            how = "safety.helper.danger" if kind in DANGER_KINDS else "safety.helper.self"
+            numbers = self._numbers(self.texts["safety.helper.emergency"], country_code, kind)
+            return f"{self.texts['safety.helper.opening']}\n{numbers}\n\n{self.texts[how]}"
+        prefix = f"safety.crisis.{kind}"
+        return "\n".join(
+            [
+                self.texts[f"{prefix}.opening"],
+                self.numbers_text(country_code, kind),
+                "",
+                self.texts[f"{prefix}.safe_now"],
+                "",
+                self.texts[f"{prefix}.more"],
+            ]
+        )
 
 
 def _flatten(prefix: str, value: Any, out: dict[str, Any], problems: list[str]) -> None:
@@ -365,9 +408,13 @@ def parse_safety(raw: dict[str, Any]) -> SafetyContent:
     if problems:
         raise ContentError("\n".join(problems))
     content = SafetyContent(MappingProxyType(regions), MappingProxyType(texts))
+    for key in ["safety.helper.opening"] + [f"safety.crisis.{k}.opening" for k in CRISIS_KINDS]:
+        if "\n" in texts[key]:
+            # The numbers must stay within the first three lines of the reply.
+            problems.append(f"safety.yaml texts.{key}: must be a single line")
     for code in regions:
-        for kind in CRISIS_KINDS:
-            reply = content.crisis_reply(kind, code)
+        for kind, helper in ((k, h) for k in CRISIS_KINDS for h in (False, True)):
+            reply = content.crisis_reply(kind, code, helper=helper)
             if len(reply) > MAX_REPLY_CHARS:
                 problems.append(
                     f"safety.yaml: the {kind} reply for {code} is {len(reply)} characters "

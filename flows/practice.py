@@ -1,9 +1,16 @@
 """Boundary-setting practice: a scene, the person's reply, feedback on their own words, a ladder.
 
-Before the first practice a short safety screen asks whether saying no is safe with the people
-the person would practise with; relationships that are not safe are left out (or practice is
-paused), the reason is given kindly, and help is offered. The answers live in the person's prefs
-(and as an entry) and can be changed from /practice at any time.
+Before the first practice a short safety screen tells difficulty from danger: saying no being
+hard (guilt, sulking, arguments) is what practice is for and leaves every relationship open;
+someone who could become angry in a way that frightens or hurts the person is asked about by
+relationship ("who?"), and only those are left out (or practice is paused), kindly and with
+help. With consent the answers live in the person's prefs (and as an entry) and can be changed
+from /practice at any time; without it they are held only in this practice session's context.
+
+Fear or violence in a practice reply or a debrief ("he gets really angry when I do") never gets
+feedback: the safety interrupt hands it to `on_safety`, which pauses practice with that
+relationship for the session, shows a safety note with local help, and offers to leave that
+relationship out for good or to answer the safety questions again.
 
 Where the person stands on the ladder lives in prefs too: the level they chose, the scenes done
 (so none repeats before its pool is used up) and recent confidence ratings (which earn the offer
@@ -20,6 +27,7 @@ from transitions import EventData
 
 from content import Content
 from content.practice import CONTEXTS, DIMENSIONS, PracticeContent, Scenario
+from flows.crisis import Assessment, CrisisKind, Outcome
 from flows.engine import Engine
 from flows.events import Button
 from flows.flow import Flow, event_arg, turn_of
@@ -33,6 +41,7 @@ from flows.practice_ladder import (
     level_after,
     pool_restarts,
 )
+from flows.safety import ask_country_once, country_of, hold, show_crisis
 from flows.turn import Turn
 
 ENTRY_KIND = "practice"
@@ -40,7 +49,7 @@ RATING_KIND = "practice_rating"
 DEBRIEF_KIND = "practice_debrief"
 SAFETY_KIND = "practice_safety"
 
-SAFETY_PREF = "practice_safety"  # {"feels_safe", "unsafe": [contexts], "hurt", "answered_at"}
+SAFETY_PREF = "practice_safety"  # {"feels", "unsafe": [contexts], "hurt", "answered_at"}
 LEVEL_PREF = "practice_level"  # the level the person chose (1-3)
 DONE_PREF = "practice_done"  # scenario ids done, oldest first
 RATINGS_PREF = "practice_ratings"  # [[level, confidence], ...], oldest first
@@ -54,10 +63,20 @@ CONFIDENCE_SCALE = range(1, 6)
 DEBRIEF_QUESTIONS = ("practice.debrief.q1", "practice.debrief.q2", "practice.debrief.q3")
 TEXT_KEY_PREFIXES = ("practice.context.", "practice.level.", "practice.debrief.q")
 
-FEELS_SAFE = ("yes", "some", "no")
+# How saying no to them usually goes: fine, hard (guilt, sulking, arguments), or dangerous.
+FEELS = ("fine", "hard", "danger")
 HURT_ANSWERS = ("yes", "no", "skip")
 # The resources shown when a relationship does not feel safe: those for abuse at home.
 SAFETY_RESOURCE_KIND = "violence"
+# Conversation context of this practice session (dropped when practice ends).
+SESSION_SAFETY_KEY = "safety_held"  # the screen's answers, without consent: never stored
+PAUSED_HERE_KEY = "paused_here"  # relationships paused after a disclosure in this session
+STOPPED_KEY = "safety_stop"  # {"context": ..., "kind": ...}: the safety note on screen
+SESSION_KEYS = (SESSION_SAFETY_KEY, PAUSED_HERE_KEY)
+# Danger from someone else: in practice this replaces feedback with a safety note.
+DANGER_KINDS = frozenset({CrisisKind.VIOLENCE, CrisisKind.SEXUAL_VIOLENCE, CrisisKind.FEAR})
+# Where typed text would be taken as practice material (a reply or a debrief answer).
+TEXT_STATES = ("replying", "debrief")
 
 
 def practice_content(content: Content) -> PracticeContent:
@@ -69,16 +88,30 @@ def practice_content(content: Content) -> PracticeContent:
 
 
 def saved_safety(turn: Turn) -> dict[str, Any] | None:
-    """The person's safety answers, or None before the first screen."""
-    saved = turn.user.prefs.get(SAFETY_PREF)
-    return dict(saved) if isinstance(saved, dict) else None
+    """The person's latest safety answers (held for this session, else stored), or None."""
+    for found in (turn.ctx.get(SESSION_SAFETY_KEY), turn.user.prefs.get(SAFETY_PREF)):
+        if isinstance(found, dict):
+            return dict(found)
+    return None
 
 
 def excluded_contexts(turn: Turn) -> list[str]:
-    """Relationships the person said are not safe to practise with, in the usual order."""
-    saved = saved_safety(turn) or {}
-    unsafe = set(saved.get("unsafe", []))
+    """Relationships not to practise with, in order: stored answers, answers held for this
+    session (someone who stopped keeping words), and this session's pauses, all together."""
+    unsafe = set(turn.ctx.get(PAUSED_HERE_KEY, []))
+    for found in (turn.ctx.get(SESSION_SAFETY_KEY), turn.user.prefs.get(SAFETY_PREF)):
+        if isinstance(found, dict):
+            unsafe |= set(found.get("unsafe", []))
     return [context for context in CONTEXTS if context in unsafe]
+
+
+def keep_safety(turn: Turn, record: dict[str, Any]) -> None:
+    """Store the safety answers with consent; without it, hold them for this session only."""
+    if turn.keeps_words:
+        turn.user.prefs[SAFETY_PREF] = record
+        turn.keep(SAFETY_KIND, data=record)
+    else:
+        turn.ctx[SESSION_SAFETY_KEY] = record
 
 
 def allowed_contexts(turn: Turn) -> list[str]:
@@ -110,22 +143,16 @@ def _append_pref(turn: Turn, key: str, item: Any, limit: int) -> None:
     turn.user.prefs[key] = [*turn.user.prefs.get(key, []), item][-limit:]
 
 
-def final_unsafe(feels_safe: str, picked: list[str], hurt: str) -> list[str]:
-    """Which relationships to leave out, from the three safety answers.
+def final_unsafe(feels: str, picked: list[str], hurt: str) -> list[str]:
+    """Which relationships to leave out, from the safety answers.
 
-    "Not with everyone" leaves out the ones picked; "no" leaves out all. Someone hurting or
-    threatening the person while no relationship was named pauses all practice: we cannot
-    know which relationship it is, and no practice is worth that risk.
+    Only danger leaves a relationship out, and only the ones the person named: saying no
+    being hard (guilt, sulking, arguments) is what practice is for. Danger or hurt with
+    nobody named is asked about ("who?") before this is called, never guessed.
     """
-    if feels_safe == "no":
-        unsafe = set(CONTEXTS)
-    elif feels_safe == "some":
-        unsafe = set(picked) & set(CONTEXTS)
-    else:
-        unsafe = set()
-    if hurt == "yes" and not unsafe:
-        unsafe = set(CONTEXTS)
-    return [context for context in CONTEXTS if context in unsafe]
+    if feels != "danger" and hurt != "yes":
+        return []
+    return [context for context in CONTEXTS if context in set(picked)]
 
 
 # --- texts built from several keys -----------------------------------------------------------
@@ -141,18 +168,9 @@ def _joined_contexts(turn: Turn, contexts: list[str]) -> str:
     return ", ".join(context_label(turn, context).lower() for context in contexts)
 
 
-def safety_resources(turn: Turn) -> str:
-    """Where to get help, shared with the crisis reply when that content is installed."""
-    safety = turn.content.sections.get("safety")
-    if safety is not None and hasattr(safety, "resources_text"):
-        return str(safety.resources_text(_country_hint(turn), SAFETY_RESOURCE_KIND))
-    return turn.say("practice.safety.resources_fallback")
-
-
-def _country_hint(turn: Turn) -> str | None:
-    """A country code from the Telegram language tag ("en-GB" gives "GB"), if it has one."""
-    _, _, region = (turn.user.language or "").replace("_", "-").partition("-")
-    return region.upper() or None
+def safety_resources(turn: Turn, kind: str = SAFETY_RESOURCE_KIND) -> str:
+    """Where to get help: the local lines for abuse at home (or `kind`), as in a crisis reply."""
+    return turn.content.safety.resources_text(country_of(turn.user), kind)
 
 
 def quoted_text(template: str, finding: Finding) -> str:
@@ -207,6 +225,7 @@ class PracticeFlow(Flow):
         "offer",
         "next",
         "debrief",
+        "held",
     ]
     initial = "picking"
     transitions = [
@@ -222,7 +241,7 @@ class PracticeFlow(Flow):
             "trigger": "feel",
             "source": "safety_q1",
             "dest": "safety_q2",
-            "conditions": "answered_some",
+            "conditions": "answered_danger",
             "after": "note_feeling",
         },
         {"trigger": "feel", "source": "safety_q1", "dest": "safety_q3", "after": "note_feeling"},
@@ -235,16 +254,31 @@ class PracticeFlow(Flow):
         {
             "trigger": "done",
             "source": "safety_q2",
-            "dest": "safety_q3",
-            "conditions": "picked_any",
-            "after": "ask_hurt",
+            "dest": "safety_q2",
+            "unless": "picked_any",
+            "after": "ask_to_pick",
         },
-        {"trigger": "done", "source": "safety_q2", "dest": "safety_q2", "after": "ask_to_pick"},
         {
-            "trigger": "none_safe",
+            "trigger": "done",
             "source": "safety_q2",
-            "dest": "safety_q3",
-            "after": "note_none_safe",
+            "dest": "paused",
+            "conditions": ["hurt_answered", "pauses_everything"],
+            "after": "settle_safety",
+        },
+        {
+            "trigger": "done",
+            "source": "safety_q2",
+            "dest": "picking",
+            "conditions": "hurt_answered",
+            "after": "settle_safety",
+        },
+        {"trigger": "done", "source": "safety_q2", "dest": "safety_q3", "after": "ask_hurt"},
+        {
+            "trigger": "hurt",
+            "source": "safety_q3",
+            "dest": "safety_q2",
+            "conditions": "needs_who",
+            "after": "ask_who_hurts",
         },
         {
             "trigger": "hurt",
@@ -262,6 +296,23 @@ class PracticeFlow(Flow):
             "after": "show_review",
         },
         {"trigger": "keep", "source": "reviewing", "dest": "picking", "after": "show_picker"},
+        # Danger in a reply or debrief: the safety note, then the person's choice.
+        {"trigger": "safety_stop", "source": list(TEXT_STATES), "dest": "held"},
+        {
+            "trigger": "leave_out",
+            "source": "held",
+            "dest": "paused",
+            "conditions": "leaves_nothing_open",
+            "after": "leave_out_context",
+        },
+        {
+            "trigger": "leave_out",
+            "source": "held",
+            "dest": "picking",
+            "after": "leave_out_context",
+        },
+        {"trigger": "redo", "source": "held", "dest": "safety_q1", "after": "begin_screen"},
+        {"trigger": "elsewhere", "source": "held", "dest": "picking", "after": "show_picker"},
         # Practising.
         {
             "trigger": "choose",
@@ -317,6 +368,9 @@ class PracticeFlow(Flow):
     def start(self, turn: Turn, **kwargs: Any) -> None:
         """Screen first; then go where /practice's argument points, or show the picker."""
         arg = str(kwargs.get("arg") or "").strip().lower()
+        session = kwargs.get("session")
+        if isinstance(session, dict):  # /practice again mid-session keeps what it held
+            turn.ctx.update({k: v for k, v in session.items() if k in SESSION_KEYS})
         if saved_safety(turn) is None:
             turn.reply(turn.say("practice.intro"))
             self.fire(turn, "screen")
@@ -348,6 +402,7 @@ class PracticeFlow(Flow):
             "offer": self.offer_message,
             "next": self.next_message,
             "debrief": self.ask_debrief,
+            "held": self.held_message,
         }
         shows[turn.state](turn)
 
@@ -381,8 +436,91 @@ class PracticeFlow(Flow):
             self.rate(turn, arg)
         elif action == "choose":
             self.choose(turn, arg)
+        elif action == "hurt" and turn.state == "safety_q3":
+            answers = dict(turn.ctx.get("safety", {}))
+            answers["hurt"] = arg if arg in HURT_ANSWERS else "skip"
+            turn.ctx["safety"] = answers
+            self.fire(turn, "hurt")
+        elif action == "everyone" and turn.state == "safety_q2":
+            # "Everyone, or I'd rather not say": without a name, no relationship is practised.
+            turn.ctx["safety"] = {**turn.ctx.get("safety", {}), "unsafe": list(CONTEXTS)}
+            self.fire(turn, "done")
         else:
             super().on_button(turn, action, arg)
+
+    # Danger in what the person typed
+
+    def on_safety(self, turn: Turn, assessment: Assessment) -> bool:
+        """Fear or violence in a reply or debrief (now or in the past): a safety note instead
+        of feedback.
+
+        Practice with that relationship is paused for this session; the person can leave it
+        out for good, answer the safety questions again, or practise with someone else. A
+        crisis reading still gets the full crisis reply first.
+        """
+        kind = assessment.kind
+        if turn.state not in TEXT_STATES or kind not in DANGER_KINDS or assessment.about_other:
+            return False
+        scenario = self.current_scenario(turn) if turn.state == "replying" else None
+        context = scenario.context if scenario is not None else None
+        if context is not None:
+            paused = [c for c in turn.ctx.get(PAUSED_HERE_KEY, []) if c != context]
+            turn.ctx[PAUSED_HERE_KEY] = [*paused, context]
+        turn.ctx[STOPPED_KEY] = {"context": context, "kind": kind.value}
+        # Never back to the same scene or the same debrief: carrying on lands on the choices.
+        turn.ctx.pop("scenario", None)
+        turn.ctx.pop("debrief", None)
+        self.fire(turn, "safety_stop")
+        crisis_now = assessment.outcome is Outcome.CRISIS and kind is CrisisKind.VIOLENCE
+        if crisis_now or kind is CrisisKind.SEXUAL_VIOLENCE:
+            show_crisis(turn, kind.value, held=hold(turn))
+            return True
+        turn.reply("\n\n".join([turn.say("practice.safety.fear_note"), safety_resources(turn)]))
+        ask_country_once(turn, SAFETY_RESOURCE_KIND)
+        self.held_message(turn)
+        return True
+
+    def held_message(self, turn: Turn) -> None:
+        """After the safety note: leave that relationship out, answer again, or elsewhere."""
+        context = (turn.ctx.get(STOPPED_KEY) or {}).get("context")
+        rows: list[list[Button]] = []
+        if context in CONTEXTS:
+            label = context_label(turn, context)
+            text = turn.say("practice.safety.held_context", context=label.lower())
+            rows.append(
+                [turn.button("practice.safety.leave_out", "leave_out", context=label.lower())]
+            )
+        else:
+            text = turn.say("practice.safety.held_unknown")
+        rows.append([turn.button("practice.safety.button_redo_long", "redo")])
+        if context in CONTEXTS and allowed_contexts(turn):
+            rows.append([turn.button("practice.safety.elsewhere", "elsewhere")])
+        rows.append([turn.button("practice.button.stop", "stop")])
+        turn.reply(text, rows)
+
+    def leaves_nothing_open(self, event: EventData) -> bool:
+        """Leaving this relationship out would leave none to practise with."""
+        turn = turn_of(event)
+        context = (turn.ctx.get(STOPPED_KEY) or {}).get("context")
+        return set(CONTEXTS) <= {*excluded_contexts(turn), context}
+
+    def leave_out_context(self, event: EventData) -> None:
+        """Mark the relationship on the safety note as not safe to practise with."""
+        turn = turn_of(event)
+        context = str((turn.ctx.pop(STOPPED_KEY, None) or {}).get("context"))
+        record = saved_safety(turn) or {"feels": "danger", "unsafe": [], "hurt": "no"}
+        unsafe = {*record.get("unsafe", []), context} & set(CONTEXTS)
+        record.update(
+            unsafe=[c for c in CONTEXTS if c in unsafe], answered_at=turn.now.isoformat()
+        )
+        keep_safety(turn, record)
+        turn.reply(
+            turn.say("practice.safety.left_out", context=context_label(turn, context).lower())
+        )
+        if turn.state == "paused":
+            self.paused_message(turn)
+        else:
+            self.ask_context(turn)
 
     def stop(self, turn: Turn) -> None:
         """/stop or the stop button: a kind word and back to the menu."""
@@ -444,22 +582,30 @@ class PracticeFlow(Flow):
 
     # Conditions
 
-    def answered_some(self, event: EventData) -> bool:
-        """The person feels safe with some people, not all."""
-        return event_arg(event, "arg") == "some"
+    def answered_danger(self, event: EventData) -> bool:
+        """Someone could become angry in a way that frightens or hurts the person."""
+        return event_arg(event, "arg") == "danger"
 
     def picked_any(self, event: EventData) -> bool:
-        """At least one relationship was marked unsafe."""
+        """At least one relationship was named."""
         return bool(turn_of(event).ctx.get("safety", {}).get("unsafe"))
+
+    def hurt_answered(self, event: EventData) -> bool:
+        """Question 3 is already answered (we came back to ask who)."""
+        return turn_of(event).ctx.get("safety", {}).get("hurt") in HURT_ANSWERS
+
+    def needs_who(self, event: EventData) -> bool:
+        """Someone is hurting them and nobody was named yet: ask who, never guess."""
+        answers = turn_of(event).ctx.get("safety", {})
+        return answers.get("hurt") == "yes" and not answers.get("unsafe")
 
     def pauses_everything(self, event: EventData) -> bool:
         """The answers leave no relationship open to practice."""
-        turn = turn_of(event)
-        answers = turn.ctx.get("safety", {})
+        answers = turn_of(event).ctx.get("safety", {})
         unsafe = final_unsafe(
-            str(answers.get("feels_safe", "yes")),
+            str(answers.get("feels", "fine")),
             list(answers.get("unsafe", [])),
-            str(event_arg(event, "arg", "no")),
+            str(answers.get("hurt", "no")),
         )
         return len(unsafe) == len(CONTEXTS)
 
@@ -474,18 +620,18 @@ class PracticeFlow(Flow):
     def begin_screen(self, event: EventData) -> None:
         """Explain why we ask, then ask the first question."""
         turn = turn_of(event)
-        turn.ctx["safety"] = {"feels_safe": None, "unsafe": []}
+        turn.ctx["safety"] = {"feels": None, "unsafe": []}
         turn.reply(turn.say("practice.safety.intro"))
         self.ask_feeling(turn)
 
     def ask_feeling(self, turn: Turn) -> None:
-        """Question 1: do you feel safe saying no?"""
+        """Question 1: what is it like when you say no to them? Hard is not the same as unsafe."""
         turn.reply(
             turn.say("practice.safety.q1"),
             [
-                [turn.button("practice.safety.answer_yes", "feel", "yes")],
-                [turn.button("practice.safety.answer_some", "feel", "some")],
-                [turn.button("practice.safety.answer_no", "feel", "no")],
+                [turn.button("practice.safety.answer_fine", "feel", "fine")],
+                [turn.button("practice.safety.answer_hard", "feel", "hard")],
+                [turn.button("practice.safety.answer_danger", "feel", "danger")],
             ],
         )
 
@@ -493,15 +639,14 @@ class PracticeFlow(Flow):
         """Remember the first answer and ask the next question."""
         turn = turn_of(event)
         answer = str(event_arg(event, "arg", ""))
-        feels_safe = answer if answer in FEELS_SAFE else "yes"
-        turn.ctx["safety"] = {"feels_safe": feels_safe, "unsafe": []}
+        turn.ctx["safety"] = {"feels": answer if answer in FEELS else "fine", "unsafe": []}
         if turn.state == "safety_q2":
             self.ask_unsafe(turn)
         else:
             self.ask_hurt_question(turn)
 
     def ask_unsafe(self, turn: Turn) -> None:
-        """Question 2: which relationships feel unsafe (tap to mark, then Done)."""
+        """Question 2: who could react like that (tap to mark, then Done)."""
         picked = set(turn.ctx.get("safety", {}).get("unsafe", []))
         rows = []
         for context in CONTEXTS:
@@ -510,11 +655,11 @@ class PracticeFlow(Flow):
                 label = turn.say("practice.safety.picked", context=label)
             rows.append([turn.choice(label, "toggle", context)])
         rows.append([turn.button("practice.safety.done", "done")])
-        rows.append([turn.button("practice.safety.answer_no", "none_safe")])
+        rows.append([turn.button("practice.safety.everyone", "everyone")])
         turn.reply(turn.say("practice.safety.q2"), rows)
 
     def toggle_unsafe(self, event: EventData) -> None:
-        """Mark or unmark one relationship as unsafe."""
+        """Mark or unmark one relationship."""
         turn = turn_of(event)
         context = str(event_arg(event, "arg", ""))
         answers = dict(turn.ctx.get("safety", {}))
@@ -530,12 +675,6 @@ class PracticeFlow(Flow):
         turn = turn_of(event)
         turn.reply(turn.say("practice.safety.pick_one"))
         self.ask_unsafe(turn)
-
-    def note_none_safe(self, event: EventData) -> None:
-        """No relationship feels safe to practise with."""
-        turn = turn_of(event)
-        turn.ctx["safety"] = {"feels_safe": "no", "unsafe": list(CONTEXTS)}
-        self.ask_hurt_question(turn)
 
     def ask_hurt(self, event: EventData) -> None:
         """Move on to question 3."""
@@ -554,35 +693,47 @@ class PracticeFlow(Flow):
             ],
         )
 
+    def ask_who_hurts(self, event: EventData) -> None:
+        """Someone is hurting them: ask who, so the right relationships are left out."""
+        turn = turn_of(event)
+        turn.reply(turn.say("practice.safety.who_hurts"))
+        self.ask_unsafe(turn)
+
     def settle_safety(self, event: EventData) -> None:
-        """Store the answers; say what that means for practice; offer help when it is needed."""
+        """Keep the answers (see `keep_safety`); say what they mean; offer help when needed."""
         turn = turn_of(event)
         answers = turn.ctx.pop("safety", {}) or {}
-        hurt = str(event_arg(event, "arg", "no"))
-        hurt = hurt if hurt in HURT_ANSWERS else "skip"
-        feels_safe = str(answers.get("feels_safe") or "yes")
-        unsafe = final_unsafe(feels_safe, list(answers.get("unsafe", [])), hurt)
+        hurt = str(answers.get("hurt") or "no")
+        feels = str(answers.get("feels") or "fine")
+        unsafe = final_unsafe(feels, list(answers.get("unsafe", [])), hurt)
         record = {
-            "feels_safe": feels_safe,
+            "feels": feels,
             "unsafe": unsafe,
             "hurt": hurt,
             "answered_at": turn.now.isoformat(),
         }
-        turn.user.prefs[SAFETY_PREF] = record
-        turn.keep(SAFETY_KIND, data=record)
+        keep_safety(turn, record)
+        if not turn.keeps_words:
+            turn.reply(turn.say("practice.safety.not_stored"))
         if len(unsafe) == len(CONTEXTS):
             turn.reply(turn.say("practice.safety.unsafe"))
             turn.reply(safety_resources(turn), self._paused_buttons(turn))
+            ask_country_once(turn, SAFETY_RESOURCE_KIND)
             return
         if unsafe:
             turn.reply(
                 turn.say("practice.safety.limited", contexts=_joined_contexts(turn, unsafe))
             )
             turn.reply(safety_resources(turn))
+            ask_country_once(turn, SAFETY_RESOURCE_KIND)
+        elif hurt == "skip":  # unsaid is fine; help stays one look away
+            turn.reply(turn.say("practice.safety.all_safe"))
+            turn.reply(safety_resources(turn))
+            ask_country_once(turn, SAFETY_RESOURCE_KIND)
+        elif feels == "hard":
+            turn.reply(turn.say("practice.safety.hard_is_ok"))
         else:
             turn.reply(turn.say("practice.safety.all_safe"))
-            if hurt == "skip":  # unsaid is fine; help stays one look away
-                turn.reply(safety_resources(turn))
         self.ask_context(turn)
 
     def show_paused(self, event: EventData) -> None:
@@ -898,7 +1049,10 @@ def render_debrief_entry(content: Content, entry: EntryRecord) -> str:
 
 def cmd_practice(turn: Turn, args: str) -> None:
     """/practice [partner|friends|family|work|any|tried|safety]: start practising."""
-    turn.start(PracticeFlow.name, arg=args)
+    session = {}
+    if turn.flow == PracticeFlow.name:
+        session = {key: turn.ctx[key] for key in SESSION_KEYS if key in turn.ctx}
+    turn.start(PracticeFlow.name, arg=args, session=session)
 
 
 def register(engine: Engine) -> None:

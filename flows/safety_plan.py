@@ -23,7 +23,7 @@ from flows.engine import MAX_TEXT_CHARS, Engine
 from flows.events import Button, EventKind
 from flows.flow import Flow, event_arg, turn_of
 from flows.ports import EntryRecord
-from flows.safety import PAUSED_KEY, PENDING_KEY, country_of
+from flows.safety import PAUSED_KEY, PENDING_KEY, add_sos_section, country_of
 from flows.turn import Turn
 
 FLOW = "safety_plan"
@@ -354,3 +354,4 @@ def register(engine: Engine) -> None:
     engine.add_command(COMMAND, cmd_safetyplan, "safety_plan.command", order=6)
     engine.add_journal_renderer(ENTRY_KIND, render_plan_entry)
     engine.interrupts.insert(0, plan_words_interrupt)
+    add_sos_section(engine, sos_rows)

@@ -101,7 +101,7 @@ async def converse(standin: BotApiStandIn, sqlite_url: str, content: Content) ->
                 standin.send_text(USER, answer)
                 await expect(1)
             standin.send_text(USER, WORDS[3])
-            await expect(1)
+            await expect(2)  # the crisis reply, then the country question (asked once)
             standin.press(USER, payload_of(standin, "Save it"))
             await expect(1)
             for command in ("/journal", "/export", "/sos", "/privacy"):

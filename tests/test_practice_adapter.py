@@ -30,8 +30,8 @@ async def test_a_practice_round_through_telegram(
 
     await push(application, message_update(USER, "/practice"))
     texts = [call.text for call in recorder.sent()]
-    assert any("do you feel safe?" in text for text in texts)
-    await press(application, recorder, "Yes, I feel safe")
+    assert any("what is it usually like?" in text for text in texts)
+    await press(application, recorder, "It's okay, or a bit awkward")
     await press(application, recorder, "No")
     await press(application, recorder, "Work")
     scene = recorder.sent()[-1]

@@ -121,7 +121,7 @@ def test_texts_are_namespaced(practice: PracticeContent) -> None:
         "practice.safety.q2",
         "practice.safety.q3",
         "practice.safety.unsafe",
-        "practice.safety.resources_fallback",
+        "practice.safety.fear_note",
         "practice.debrief.q1",
         "practice.debrief.q2",
         "practice.debrief.q3",

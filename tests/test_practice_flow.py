@@ -16,6 +16,10 @@ from tests.conftest import make_settings
 from tests.support.chat import ChatDriver
 
 USER = 4242
+FINE = "It's okay, or a bit awkward"
+HARD = "It's hard: guilt, sulking or arguments"
+DANGER = "They could get angry in a way that frightens or hurts me"
+EVERYONE = "Everyone, or I'd rather not say"
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -33,7 +37,7 @@ def press_exact(chat: ChatDriver, label: str) -> None:
 def screen_safe(chat: ChatDriver) -> None:
     """Open /practice for the first time and answer the safety screen: safe with everyone."""
     chat.command("practice")
-    press_exact(chat, "Yes, I feel safe")
+    press_exact(chat, FINE)
     press_exact(chat, "No")
 
 
@@ -96,30 +100,48 @@ def test_safety_screen_comes_before_the_first_scene(chat: ChatDriver, runtime: R
     chat.onboard()
     chat.command("practice")
     assert "rehearse boundaries" in chat.text
-    assert "do you feel safe?" in chat.text
-    assert chat.labels() == ["Yes, I feel safe", "Not with everyone", "No, not really"]
+    assert "what is it usually like?" in chat.text
+    assert chat.labels() == [FINE, HARD, DANGER]
     assert "What would you say?" not in chat.text
-    press_exact(chat, "Yes, I feel safe")
+    press_exact(chat, FINE)
     assert "hurting you, threatening you" in chat.text
     press_exact(chat, "No")
     assert "Let's begin" in chat.text
     assert {"Partner", "Friends", "Family", "Work", "Surprise me"} <= set(chat.labels())
     stored = prefs(runtime)["practice_safety"]
-    assert stored["feels_safe"] == "yes" and stored["unsafe"] == [] and stored["hurt"] == "no"
+    assert stored["feels"] == "fine" and stored["unsafe"] == [] and stored["hurt"] == "no"
     assert [row.data["unsafe"] for row in entries(runtime, "practice_safety")] == [[]]
     # The second time, straight to the choice of context.
     chat.command("practice")
-    assert "do you feel safe" not in chat.text
+    assert "what is it usually like" not in chat.text
     assert "Work" in chat.labels()
 
 
-def test_unsafe_relationship_is_left_out_and_explained(
-    chat: ChatDriver, runtime: Runtime, practice: PracticeContent
-) -> None:
-    """A relationship marked unsafe is never practised; the reason and help are given."""
+def test_saying_no_being_hard_never_leaves_anyone_out(chat: ChatDriver, runtime: Runtime) -> None:
+    """Guilt, sulking and arguments are what practice is for: every relationship stays open.
+
+    (The old screen's "Not with everyone" then "Family" removed family practice from someone
+    who only felt guilty.)"""
     chat.onboard()
     chat.command("practice")
-    press_exact(chat, "Not with everyone")
+    press_exact(chat, HARD)
+    assert "Who could react like that?" not in chat.text  # no "who" question for difficulty
+    press_exact(chat, "No")
+    assert "exactly what practice can help with" in chat.text
+    assert {"Partner", "Friends", "Family", "Work"} <= set(chat.labels())
+    assert prefs(runtime)["practice_safety"]["unsafe"] == []
+    chat.command("practice", "family")
+    assert "What would you say?" in chat.text
+
+
+def test_danger_asks_who_and_leaves_out_only_them(
+    chat: ChatDriver, runtime: Runtime, practice: PracticeContent
+) -> None:
+    """Someone who could become frighteningly angry: asked who, and only they are left out."""
+    chat.onboard()
+    chat.command("practice")
+    press_exact(chat, DANGER)
+    assert "Who could react like that?" in chat.text
     press_exact(chat, "Done")  # nothing marked yet: a gentle explanation, asked again
     assert "Tap at least one" in chat.text
     press_exact(chat, "Family")
@@ -142,24 +164,25 @@ def test_unsafe_relationship_is_left_out_and_explained(
         press_exact(chat, "3")
 
 
-def test_not_safe_anywhere_pauses_practice_until_answers_change(
+def test_not_saying_who_pauses_practice_until_answers_change(
     chat: ChatDriver, runtime: Runtime
 ) -> None:
-    """Feeling unsafe everywhere pauses practice, with help; answering again reopens it."""
+    """Danger without naming anyone pauses practice, with help; answering again reopens it."""
     chat.onboard()
     chat.command("practice")
-    press_exact(chat, "No, not really")
+    press_exact(chat, DANGER)
+    press_exact(chat, EVERYONE)
     press_exact(chat, "I'd rather not say")
     assert "I won't offer assertiveness practice" in chat.text
     assert "findahelpline.com" in chat.text
-    assert chat.labels() == ["Answer again", "Menu"]
+    assert {"Answer again", "Menu"} <= set(chat.labels())
 
     chat.command("practice", "work")
     assert "Practice is paused" in chat.text
     assert "What would you say?" not in chat.text
 
     press_exact(chat, "Answer again")
-    press_exact(chat, "Yes, I feel safe")
+    press_exact(chat, FINE)
     press_exact(chat, "No")
     assert "Let's begin" in chat.text
     assert "Work" in chat.labels()
@@ -167,12 +190,35 @@ def test_not_safe_anywhere_pauses_practice_until_answers_change(
     assert [d["unsafe"] for d in kept] == [["partner", "friends", "family", "work"], []]
 
 
-def test_someone_hurting_them_pauses_practice_even_if_feeling_safe(chat: ChatDriver) -> None:
-    """Being hurt or threatened right now, with no relationship named, pauses all practice."""
+def test_someone_hurting_them_is_asked_who_instead_of_guessing(
+    chat: ChatDriver, runtime: Runtime
+) -> None:
+    """Being hurt right now with nobody named: asked who, and only they are left out."""
     chat.onboard()
     chat.command("practice")
-    press_exact(chat, "Yes, I feel safe")
+    press_exact(chat, FINE)
     press_exact(chat, "Yes")
+    assert "who is it?" in chat.text
+    press_exact(chat, "Partner")
+    press_exact(chat, "Done")
+    assert "won't offer practice scenes about partner" in chat.text
+    assert "findahelpline.com" in chat.text
+    assert "Partner" not in chat.labels() and "Work" in chat.labels()
+    assert prefs(runtime)["practice_safety"] == {
+        "feels": "fine",
+        "unsafe": ["partner"],
+        "hurt": "yes",
+        "answered_at": prefs(runtime)["practice_safety"]["answered_at"],
+    }
+
+
+def test_someone_hurting_them_without_saying_who_pauses_practice(chat: ChatDriver) -> None:
+    """Hurt, and they would rather not say who: no practice for now, with help."""
+    chat.onboard()
+    chat.command("practice")
+    press_exact(chat, FINE)
+    press_exact(chat, "Yes")
+    press_exact(chat, EVERYONE)
     assert "You deserve to feel safe" in chat.text
     assert "findahelpline.com" in chat.text
     assert "Work" not in chat.labels()
@@ -182,7 +228,7 @@ def test_rather_not_say_still_shows_where_help_is(chat: ChatDriver) -> None:
     """Not answering question 3 is fine; help is shown anyway, and practice is open."""
     chat.onboard()
     chat.command("practice")
-    press_exact(chat, "Yes, I feel safe")
+    press_exact(chat, FINE)
     press_exact(chat, "I'd rather not say")
     assert "Let's begin" in chat.text and "findahelpline.com" in chat.text
     assert "Partner" in chat.labels()
@@ -192,7 +238,7 @@ def test_safety_answers_can_be_reviewed_and_kept(chat: ChatDriver) -> None:
     """The picker's "My safety answers" shows them and lets the person keep or change them."""
     chat.onboard()
     chat.command("practice")
-    press_exact(chat, "Not with everyone")
+    press_exact(chat, DANGER)
     press_exact(chat, "Partner")
     press_exact(chat, "Work")
     press_exact(chat, "Done")
@@ -525,7 +571,7 @@ def test_practice_is_in_the_menu_and_help(chat: ChatDriver) -> None:
     chat.command("menu")
     assert "Practise saying no" in chat.labels()
     chat.press("Practise saying no")
-    assert "do you feel safe?" in chat.text
+    assert "what is it usually like?" in chat.text
     chat.command("help")
     assert "/practice" in chat.text
 

@@ -181,7 +181,10 @@ def test_missing_default_is_reported() -> None:
             "unknown fields",
         ),
         (lambda raw: raw["resources"]["GB"]["lines"][0].pop("contact"), "'contact' must be"),
-        (lambda raw: raw["texts"]["safety"]["crisis"].pop("violence"), "crisis.violence: missing"),
+        (
+            lambda raw: raw["texts"]["safety"]["crisis"].pop("violence"),
+            "crisis.violence.opening: missing",
+        ),
         (
             lambda raw: raw["texts"]["safety"].update(emergency="Call now"),
             "safety.emergency: placeholders [], expected ['emergency']",
@@ -189,7 +192,7 @@ def test_missing_default_is_reported() -> None:
         (lambda raw: raw["texts"].update(menu={"x": "y"}), "keys here start with"),
         (lambda raw: raw["texts"]["delete"].update(done=""), "must be a non-empty string"),
         (
-            lambda raw: raw["texts"]["safety"]["crisis"].update(suicide="x" * 4000),
+            lambda raw: raw["texts"]["safety"]["crisis"]["suicide"].update(more="x" * 4000),
             f"at most {MAX_REPLY_CHARS}",
         ),
         (lambda raw: raw["resources"]["GB"]["lines"][0].pop("source"), "'source' must be"),
