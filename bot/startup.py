@@ -13,7 +13,9 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
@@ -106,10 +108,16 @@ class StartupQuiet(logging.Filter):
             cls.active = None
 
 
-def mask(line: str, secrets: list[str]) -> str:
-    """`line` with every secret replaced (belt and braces: we never put one in)."""
+def mask(line: str, secrets: list[str], words: Sequence[str] = ()) -> str:
+    """`line` with every secret replaced (belt and braces: we never put one in).
+
+    `words` (a database password, maybe short) are masked only as whole words, so that a
+    password like "fix" cannot eat into the text around it.
+    """
     for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
         line = line.replace(secret, REDACTED)
+    for word in {w for w in words if w}:
+        line = re.sub(rf"(?<![\w-]){re.escape(word)}(?![\w-])", REDACTED, line)
     return line
 
 
@@ -229,6 +237,12 @@ def explain_database(exc: DBAPIError, settings: Settings) -> StartupFailure:
             "DATABASE_URL and this machine's network",
             EXIT_UNREACHABLE,
         )
+    if "invalid response to ssl negotiation" in reason:
+        return StartupFailure(
+            f"something answered at {where}, but not PostgreSQL. Fix: correct the host and "
+            "port in DATABASE_URL",
+            EXIT_UNREACHABLE,
+        )
     if "password authentication failed" in reason or "no password supplied" in reason or (
         "role" in reason and "does not exist" in reason
     ):
@@ -283,8 +297,10 @@ def explain_failure(exc: BaseException, settings: Settings, mode: str) -> Startu
         failure = explain_os_error(exc, settings, mode)
     if failure is None:
         return None
-    secrets = [*settings.secrets, normalize_url(settings.database_url).password or ""]
-    return StartupFailure(mask(failure.message, secrets), failure.exit_code)
+    password = normalize_url(settings.database_url).password or ""
+    return StartupFailure(
+        mask(failure.message, settings.secrets, [str(password)]), failure.exit_code
+    )
 
 
 def report_unexpected(exc: BaseException) -> None:
