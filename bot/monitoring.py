@@ -245,10 +245,10 @@ class HealthCheck:
         """
         now = self.monitor.clock()
         if self.mode == "polling":
-            latest, what = self.monitor.last_poll, "a poll answered by Telegram"
+            latest, what = self.monitor.last_poll, "no answered poll from Telegram"
         else:
             seen = [t for t in (self.monitor.last_update, self.monitor.last_tick) if t]
-            latest, what = (max(seen) if seen else None), "an update or a daily-prompt tick"
+            latest, what = (max(seen) if seen else None), "no update and no daily-prompt tick"
         since = latest if latest is not None else self.monitor.started
         age = now - since
         result: dict[str, Any] = {
@@ -256,7 +256,7 @@ class HealthCheck:
             "seconds_since_activity": None if latest is None else round(age, 1),
         }
         if not result["ok"]:
-            result["problem"] = f"no {what} for {age:.0f} s (limit {self.stale_after:.0f} s)"
+            result["problem"] = f"{what} for {age:.0f} s (limit {self.stale_after:.0f} s)"
         return result
 
     def run(self) -> tuple[bool, dict[str, Any]]:
