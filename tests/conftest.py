@@ -52,7 +52,7 @@ def postgres_unavailable_reason() -> str | None:
     except Exception as exc:
         orig = getattr(exc, "orig", None) or exc
         first = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
-        where = url.render_as_string(hide_password=True)
+        where = make_url(postgres_admin_url()).render_as_string(hide_password=True)
         return f"no PostgreSQL at {where} ({first}); set TEST_POSTGRES_URL to a server"
     return None
 
@@ -60,7 +60,7 @@ def postgres_unavailable_reason() -> str | None:
 def pytest_report_header(config: pytest.Config) -> list[str]:
     """Say up front whether the PostgreSQL runs will happen, and if not, why."""
     reason = postgres_unavailable_reason()
-    where = normalize_url(postgres_admin_url()).render_as_string(hide_password=True)
+    where = make_url(postgres_admin_url()).render_as_string(hide_password=True)
     if reason is None:
         return [f"PostgreSQL: reachable at {where}; storage and flow tests run on it too"]
     if os.environ.get("TANDEM_REQUIRE_POSTGRES") == "1":
