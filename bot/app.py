@@ -93,6 +93,9 @@ def build_application(
         .rate_limiter(ConversationFirstRateLimiter(SendBudget(settings.daily_send_rate)))
         .post_init(_register_commands(runtime))
         .post_stop(stop_daily_prompts)
+        # Also when start-up fails after post_init (e.g. the webhook port is taken): no task
+        # may be left pending, or asyncio prints a warning after our one-line explanation.
+        .post_shutdown(stop_daily_prompts)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(updates_request or request)

@@ -8,6 +8,7 @@ started together (a silent server costs seconds of waiting each) and checked one
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import subprocess
@@ -95,7 +96,7 @@ class Run:
         return lines[-1] if lines else ""
 
 
-def launch(tmp_path: Path, name: str, **env: str) -> subprocess.Popen[str]:
+def launch(tmp_path: Path, name: str, *args: str, **env: str) -> subprocess.Popen[str]:
     """Start `python -m bot` with the test token and the given settings."""
     base = {
         **os.environ,
@@ -106,7 +107,7 @@ def launch(tmp_path: Path, name: str, **env: str) -> subprocess.Popen[str]:
         "METRICS_PORT": "0",
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "bot"],
+        [sys.executable, "-m", "bot", *args],
         cwd=ROOT,
         env={**base, **env},
         stdout=subprocess.PIPE,
@@ -156,7 +157,10 @@ def runs(
     tmp_path = tmp_path_factory.mktemp("startup")
     silent_telegram = SilentServer()
     silent_postgres = SilentServer()
-    with BotApiStandIn() as standin:
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen(1)
+    with BotApiStandIn() as standin, BotApiStandIn() as healthy_standin:
         standin.fail_next("getMe", 401, "Unauthorized")
         processes = {
             "token_rejected": launch(tmp_path, "a", TELEGRAM_API_BASE_URL=standin.base_url),
@@ -178,6 +182,15 @@ def runs(
                 tmp_path, "f", DATABASE_URL=postgres_url("240.0.0.1", 5432, connect_timeout="2")
             ),
         }
+        processes["webhook_port_taken"] = launch(
+            tmp_path,
+            "h",
+            "--webhook",
+            TELEGRAM_API_BASE_URL=healthy_standin.base_url,
+            WEBHOOK_URL="https://tandem.example.org/hook",
+            WEBHOOK_SECRET="startup-test-webhook-secret-xyz",
+            WEBHOOK_PORT=str(taken.getsockname()[1]),
+        )
         if no_create_database is not None:
             processes["database_no_create"] = launch(
                 tmp_path, "g", DATABASE_URL=no_create_database
@@ -193,6 +206,7 @@ def runs(
                     process.kill()
             silent_telegram.close()
             silent_postgres.close()
+            taken.close()
     yield finished
 
 
@@ -257,10 +271,17 @@ def test_user_without_create_on_schema_public(runs: dict[str, Run]) -> None:
     )
 
 
+def test_a_webhook_port_in_use(runs: dict[str, Run]) -> None:
+    assert_one_honest_line(
+        runs["webhook_port_taken"], EXIT_CONFIGURATION, "already in use", "WEBHOOK_PORT"
+    )
+
+
 def test_no_output_of_any_failed_start_contains_a_secret(runs: dict[str, Run]) -> None:
-    assert len(runs) >= 6
+    assert len(runs) >= 7
     for name, run in runs.items():
         assert TOKEN not in run.output, name
+        assert "startup-test-webhook-secret-xyz" not in run.output, name
         assert TOKEN.split(":")[1] not in run.output, name
         assert DB_PASSWORD not in run.output, name
 
@@ -330,3 +351,29 @@ def test_permission_denied_is_recognised_by_its_sqlstate() -> None:
 
 def test_an_unforeseen_error_is_not_dressed_up_as_a_known_one() -> None:
     assert explain_failure(ValueError("bug"), settings_for("sqlite://"), "polling") is None
+
+
+def test_an_unforeseen_error_exits_1_with_its_traceback_masked(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import bot.app
+    from bot.cli import main
+
+    def broken(runtime: object, **kwargs: object) -> None:
+        raise RuntimeError(f"a bug that mentions {TOKEN}")
+
+    monkeypatch.setenv("BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'tandem.db'}")
+    monkeypatch.setattr(bot.app, "build_application", broken)
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        assert main([]) == 1
+    finally:  # main configured logging for a process; give the test session its own back
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    captured = capsys.readouterr()
+    output = captured.out + captured.err
+    assert "RuntimeError" in output and "Traceback" in output  # a bug keeps its traceback
+    assert "Tandem stopped on an unexpected error (RuntimeError)" in output
+    assert TOKEN not in output
