@@ -31,8 +31,9 @@ WORKDIR /home/tandem
 USER tandem
 VOLUME ["/data"]
 EXPOSE 9464
-# /healthz answers 200 when the database answers and Telegram was heard from recently.
+# /healthz answers 200 when the database answers and Telegram was heard from recently
+# (a 503 makes urlopen raise: exit 1).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
-  CMD ["python", "-c", "import urllib.request, sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:9464/healthz', timeout=4).status == 200 else 1)"]
+  CMD ["python", "-c", "import os, sys, urllib.request; port = os.environ.get('METRICS_PORT', '9464'); sys.exit(0 if urllib.request.urlopen(f'http://127.0.0.1:{port}/healthz', timeout=4).status == 200 else 1)"]
 ENTRYPOINT ["python", "-m", "bot"]
 CMD []

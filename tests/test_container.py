@@ -5,7 +5,10 @@ multi-stage, runs `python -m bot` as a non-root user and checks /healthz."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -60,6 +63,13 @@ def compose() -> dict[str, Any]:
     return parsed
 
 
+def assert_probes_healthz(code: str, default_port: str) -> None:
+    """The health check one-liner is valid Python asking /healthz on METRICS_PORT."""
+    compile(code, "healthcheck", "exec")
+    assert "os.environ.get('METRICS_PORT', '" + default_port + "')" in code
+    assert "http://127.0.0.1:{port}/healthz" in code
+
+
 def test_dockerfile_is_multi_stage_and_builds_the_wheel(
     dockerfile: list[list[tuple[str, str]]],
 ) -> None:
@@ -98,10 +108,9 @@ def test_the_image_checks_healthz_on_the_metrics_port(
     port = re.search(r"METRICS_PORT=(\d+)", environment)
     assert port is not None
     assert "METRICS_LISTEN=0.0.0.0" in environment  # reachable from the container's network
-    assert f"127.0.0.1:{port.group(1)}/healthz" in healthcheck
     command = json.loads(healthcheck.split(" CMD ", 1)[1])
     assert command[0] == "python"
-    compile(command[2], "healthcheck", "exec")  # the one-liner is valid Python
+    assert_probes_healthz(command[2], port.group(1))
 
 
 def test_the_image_holds_every_package_pyproject_ships(
@@ -151,6 +160,32 @@ def test_compose_checks_tandem_health_and_keeps_metrics_local(compose: dict[str,
     port = tandem["environment"]["METRICS_PORT"]
     test = tandem["healthcheck"]["test"]
     assert test[0] == "CMD"
-    assert f"127.0.0.1:{port}/healthz" in test[-1]
-    compile(test[-1], "healthcheck", "exec")
+    assert_probes_healthz(test[-1], "9464")
     assert tandem["ports"] == [f"127.0.0.1:{port}:{port}"]
+
+
+def test_the_health_check_command_follows_healthz(sqlite_url: str) -> None:
+    from bot.monitoring import HealthCheck, Monitor, OpsServer
+    from bot.storage.database import create_database_engine
+
+    tandem = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]["tandem"]
+    probe = tandem["healthcheck"]["test"][-1]
+    database = create_database_engine(sqlite_url)
+    now = [0.0]
+    monitor = Monitor(clock=lambda: now[0])
+    server = OpsServer(monitor.registry, HealthCheck(monitor, database, mode="polling"))
+    server.start("127.0.0.1", 0)
+
+    def run_probe() -> int:
+        environment = {**os.environ, "METRICS_PORT": str(server.port)}
+        return subprocess.run(
+            [sys.executable, "-c", probe], env=environment, capture_output=True, timeout=30
+        ).returncode
+
+    try:
+        assert run_probe() == 0
+        now[0] += 1000  # no poll answered for a long time: 503
+        assert run_probe() == 1
+    finally:
+        server.stop()
+        database.dispose()
