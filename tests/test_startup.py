@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import socket
 import subprocess
 import sys
 import threading
+import tomllib
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,7 +26,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from bot.settings import Settings
+from bot.settings import TOKEN_EXAMPLE, Settings, SettingsError, load_settings
 from bot.startup import (
     EXIT_CONFIGURATION,
     EXIT_UNREACHABLE,
@@ -302,6 +304,22 @@ def test_the_running_line_names_the_bot_and_its_link(tmp_path: Path) -> None:
     )
     assert bot.returncode == 0
     assert TOKEN not in line + stdout + stderr
+
+
+def test_the_readme_run_command_gets_past_the_token_check() -> None:
+    readme = (ROOT / "README.md").read_text()
+    first_block = readme.split("```sh\n", 1)[1].split("```", 1)[0]
+    placeholder = re.search(r"BOT_TOKEN=(\S+)", first_block)
+    assert placeholder is not None and "replace" in placeholder.group(1)
+    settings = load_settings({"BOT_TOKEN": placeholder.group(1)}, dotenv_path=None)
+    assert settings.bot_token == placeholder.group(1)
+    # The example in the "token missing or malformed" messages passes as well.
+    assert load_settings({"BOT_TOKEN": TOKEN_EXAMPLE}, dotenv_path=None).bot_token
+    with pytest.raises(SettingsError, match=re.escape(TOKEN_EXAMPLE)):
+        load_settings({"BOT_TOKEN": "123456:ABC..."}, dotenv_path=None)
+    # The Python version the README asks for is the one pyproject requires.
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    assert requires == ">=3.11" and "Python 3.11 or newer" in readme[:1500]
 
 
 def settings_for(url: str) -> Settings:
