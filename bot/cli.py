@@ -98,7 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if failure is None:
             report_unexpected(exc)
             return 1
-        print(f"Tandem cannot start: {failure.message}", file=sys.stderr)
+        prefix = "Tandem cannot start" if command == "run" else f"python -m bot {command} failed"
+        print(f"{prefix}: {failure.message}", file=sys.stderr)
         return failure.exit_code
 
 

@@ -247,7 +247,7 @@ class HealthCheck:
         if self.mode == "polling":
             latest, what = self.monitor.last_poll, "no answered poll from Telegram"
         else:
-            seen = [t for t in (self.monitor.last_update, self.monitor.last_tick) if t]
+            seen = [t for t in (self.monitor.last_update, self.monitor.last_tick) if t is not None]
             latest, what = (max(seen) if seen else None), "no update and no daily-prompt tick"
         since = latest if latest is not None else self.monitor.started
         age = now - since

@@ -329,3 +329,24 @@ def test_webhook_bot_serves_health_and_metrics(tmp_path: Path) -> None:
     assert values[("tandem_updates_total", (("kind", "command"),))] == 1
     assert str(USER) not in metrics
     assert TOKEN not in output and SECRET not in output
+
+
+def test_webhook_health_counts_updates_and_daily_ticks_as_activity(sqlite_url: str) -> None:
+    database = create_database_engine(sqlite_url)
+    clock = FakeClock()
+    monitor = Monitor(clock=clock)
+    check = HealthCheck(monitor, database, mode="webhook", stale_after=120)
+    clock.now += 200  # a quiet webhook: no update, and no tick yet
+    healthy, report = check.run()
+    assert not healthy
+    assert report["activity"]["problem"] == (
+        "no update and no daily-prompt tick for 200 s (limit 120 s)"
+    )
+    monitor.tick_finished(TickReport())
+    assert check.run()[0]
+    clock.now += 100
+    monitor.update_handled("text", 0.01)
+    clock.now += 100
+    healthy, report = check.run()
+    assert healthy and report["activity"]["seconds_since_activity"] == 100
+    database.dispose()
