@@ -11,7 +11,7 @@ from typing import cast
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, Table, func, select
+from sqlalchemy import Connection, Engine, Table, and_, func, select
 
 from bot.storage.database import alembic_config
 from bot.storage.models import Delivery, User
@@ -39,34 +39,38 @@ class OperatorStats:
         return sum(self.prompts_today.values()) + self.prompts_still_due_today
 
 
-def _count(connection: Connection, *conditions: object) -> int:
-    statement = select(func.count()).select_from(users)
-    for condition in conditions:
-        statement = statement.where(condition)  # type: ignore[arg-type]
-    return int(connection.execute(statement).scalar_one())
-
-
 def read_operator_stats(connection: Connection, now: datetime | None = None) -> OperatorStats:
-    """Count people, activity and today's daily prompts."""
+    """Count people, activity and today's daily prompts (one pass over `users`)."""
     now = now or datetime.now(UTC)
     midnight = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     tomorrow = midnight + timedelta(days=1)
-    wants_prompts = (users.c.daily_enabled.is_(True), users.c.active.is_(True))
+    wants_prompts = and_(users.c.daily_enabled.is_(True), users.c.active.is_(True))
+    # FILTER aggregates: every count in one scan (about 6x cheaper than one query each).
+    counts = connection.execute(
+        select(
+            func.count(),
+            func.count().filter(users.c.active.is_(True)),
+            func.count().filter(users.c.last_seen_at >= midnight),
+            func.count().filter(users.c.last_seen_at >= now - timedelta(days=7)),
+            func.count().filter(users.c.daily_enabled.is_(True)),
+            func.count().filter(wants_prompts, users.c.next_prompt_due_utc <= now),
+            func.count().filter(wants_prompts, users.c.next_prompt_due_utc < tomorrow),
+        ).select_from(users)
+    ).one()
     by_status = connection.execute(
         select(deliveries.c.status, func.count())
         .where(deliveries.c.claimed_at >= midnight)
         .group_by(deliveries.c.status)
     ).all()
+    people, reachable, today, week, subscribed, due_now, due_today = (int(n) for n in counts)
     return OperatorStats(
-        people=_count(connection),
-        reachable=_count(connection, users.c.active.is_(True)),
-        active_today=_count(connection, users.c.last_seen_at >= midnight),
-        active_week=_count(connection, users.c.last_seen_at >= now - timedelta(days=7)),
-        daily_subscribed=_count(connection, users.c.daily_enabled.is_(True)),
-        prompts_due_now=_count(connection, *wants_prompts, users.c.next_prompt_due_utc <= now),
-        prompts_still_due_today=_count(
-            connection, *wants_prompts, users.c.next_prompt_due_utc < tomorrow
-        ),
+        people=people,
+        reachable=reachable,
+        active_today=today,
+        active_week=week,
+        daily_subscribed=subscribed,
+        prompts_due_now=due_now,
+        prompts_still_due_today=due_today,
         prompts_today={str(status): int(count) for status, count in by_status},
     )
 
