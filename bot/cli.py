@@ -84,8 +84,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         run_bot(runtime, application, webhook=args.webhook)
         return 0
-    except (SettingsError, OpsServerError) as exc:
+    except SettingsError as exc:
         print(f"Configuration problem: {exc}", file=sys.stderr)
+        return EXIT_CONFIGURATION
+    except OpsServerError as exc:
+        print(f"Tandem cannot start: {exc}", file=sys.stderr)
         return EXIT_CONFIGURATION
     except ContentError as exc:
         print("Content problem:\n" + str(exc), file=sys.stderr)

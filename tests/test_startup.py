@@ -262,6 +262,31 @@ def test_unroutable_database(runs: dict[str, Run]) -> None:
     assert_one_honest_line(run, EXIT_UNREACHABLE, "PostgreSQL at 240.0.0.1:5432")
 
 
+def test_postgresql_connections_time_out_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.storage.database as database_module
+
+    # The default is 10 s; shortened here so the test does not wait that long.
+    monkeypatch.setattr(database_module, "POSTGRES_CONNECT_TIMEOUT_SECONDS", 1)
+    silent = SilentServer()
+    engine = database_module.create_database_engine(postgres_url("127.0.0.1", silent.port))
+    outcome: list[BaseException] = []
+
+    def connect() -> None:
+        try:
+            with engine.connect():
+                pass
+        except Exception as exc:
+            outcome.append(exc)
+
+    attempt = threading.Thread(target=connect, daemon=True)
+    attempt.start()
+    attempt.join(timeout=8)  # without a connect timeout it would wait forever
+    silent.close()
+    assert not attempt.is_alive(), "connecting to a silent server did not time out"
+    engine.dispose()
+    assert isinstance(outcome[0], OperationalError) and "timeout" in str(outcome[0])
+
+
 def test_user_without_create_on_schema_public(runs: dict[str, Run]) -> None:
     if "database_no_create" not in runs:
         pytest.skip(f"needs PostgreSQL: {postgres_unavailable_reason()}")
