@@ -153,7 +153,7 @@ def explain_telegram(exc: TelegramError, settings: Settings, mode: str) -> Start
             f", or TELEGRAM_API_BASE_URL ({host}) is not a Bot API server" if custom_api else ""
         )
         return StartupFailure(
-            f"Telegram rejected BOT_TOKEN (401 Unauthorized): it is wrong, still a placeholder, "
+            f"Telegram rejected BOT_TOKEN: it is wrong, still a placeholder, "
             f"or was revoked{also}. Fix: copy the current token from @BotFather (/mybots → "
             "your bot → API Token) into BOT_TOKEN",
             EXIT_CONFIGURATION,
