@@ -371,6 +371,7 @@ def start_worker(
         "WEBHOOK_SECRET": secret,
         "WEBHOOK_LISTEN": "127.0.0.1",
         "WEBHOOK_PORT": str(port),
+        "METRICS_PORT": "0",  # workers on one machine would share the default metrics port
         "CONCURRENT_UPDATES": str(concurrent),
         "LOG_LEVEL": "INFO",
     }

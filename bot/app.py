@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine as DatabaseEngine
@@ -19,10 +19,12 @@ from telegram.request import BaseRequest
 from bot.crypto import cipher_from_setting
 from bot.daily_scheduler import build_daily_scheduler, start_daily_prompts, stop_daily_prompts
 from bot.lean_application import LeanApplication
+from bot.monitoring import Monitor, PollWatchingRequest, no_outbox
 from bot.ordering import PerUserUpdateProcessor
 from bot.rate_limit import ConversationFirstRateLimiter, SendBudget
 from bot.service import TandemService
 from bot.settings import Settings
+from bot.startup import announce_when_running
 from bot.storage.database import create_database_engine, migrate
 from bot.telegram_adapter import ChartRenderer, TelegramAdapter, on_error
 from content import Content
@@ -42,6 +44,9 @@ class Runtime:
     engine: Engine
     database: DatabaseEngine
     service: TandemService
+    monitor: Monitor = field(default_factory=Monitor)  # counters behind /metrics and /healthz
+    # How many replies wait to be sent (None: there is no outbox); for /metrics and `status`.
+    outbox_backlog: Callable[[], int | None] = no_outbox
 
 
 def build_runtime(
@@ -88,14 +93,23 @@ def build_application(
         .rate_limiter(ConversationFirstRateLimiter(SendBudget(settings.daily_send_rate)))
         .post_init(_register_commands(runtime))
         .post_stop(stop_daily_prompts)
+        # Also when start-up fails after post_init (e.g. the webhook port is taken): no task
+        # may be left pending, or asyncio prints a warning after our one-line explanation.
+        .post_shutdown(stop_daily_prompts)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(updates_request or request)
+    else:
+        # PTB's own getUpdates connection (one connection), noting each answer for /healthz.
+        builder = builder.get_updates_request(
+            PollWatchingRequest(runtime.monitor.poll_answered, connection_pool_size=1)
+        )
     application = builder.build()
     adapter = TelegramAdapter(
         runtime.service,
         in_thread=settings.is_postgresql,
         chart_renderer=chart_renderer(),
+        monitor=runtime.monitor,
     )
     application.bot_data["adapter"] = adapter
     application.bot_data["error_text"] = runtime.content.text("common.error")
@@ -118,5 +132,6 @@ def _register_commands(runtime: Runtime) -> Callable[[Application], Coroutine[An
         await application.bot.set_my_commands(bot_commands(runtime))
         logger.info("registered %d commands", len(bot_commands(runtime)))
         start_daily_prompts(application)
+        announce_when_running(application)
 
     return post_init

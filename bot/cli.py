@@ -1,4 +1,5 @@
-"""The command line: run the bot, chat in the terminal, check content, migrate, ask the FAQ."""
+"""The command line: run the bot, chat in the terminal, check content, migrate, ask the FAQ,
+show the operator's status screen."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from sqlalchemy.exc import OperationalError
-
+from bot.monitoring import OpsServerError
 from bot.settings import Settings, SettingsError, configure_logging, load_settings
+from bot.startup import EXIT_CONFIGURATION, explain_failure, report_unexpected
 from content.errors import ContentError
 
 
@@ -25,6 +26,9 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("check-content", help="validate content/ and exit non-zero on problems")
     commands.add_parser("migrate", help="bring the database schema up to date")
     commands.add_parser(
+        "status", help="one screen for the operator: counts, prompts, schema, encryption"
+    )
+    commands.add_parser(
         "rotate-keys", help="re-encrypt stored answers with the first key of ENCRYPTION_KEYS"
     )
     faq = commands.add_parser(
@@ -38,6 +42,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args = _parser().parse_args(argv)
     command = args.command or "run"
+    mode = "webhook" if args.webhook else "polling"
+    settings: Settings | None = None
     try:
         if command == "check-content":
             return check_content_command()
@@ -61,6 +67,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if command == "rotate-keys":
             return rotate_keys_command(settings)
+        if command == "status":
+            from bot.status import status_command
+
+            # Read only: no migration, so status works on a database that is behind.
+            runtime = build_runtime(settings, migrate_schema=False)
+            return status_command(settings, runtime.database, runtime.outbox_backlog, sys.stdout)
         runtime = build_runtime(settings)
         if command == "chat":
             from bot.console import ConsoleChat
@@ -68,28 +80,30 @@ def main(argv: Sequence[str] | None = None) -> int:
             ConsoleChat(runtime).run()
             return 0
         application = build_application(runtime)
-        if args.webhook:
-            from bot.webhook import run_webhook
+        from bot.startup import run_bot
 
-            run_webhook(application, settings)
-            return 0
-        application.run_polling(allowed_updates=["message", "callback_query"])
+        run_bot(runtime, application, webhook=args.webhook)
         return 0
     except SettingsError as exc:
         print(f"Configuration problem: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_CONFIGURATION
+    except OpsServerError as exc:
+        print(f"Tandem cannot start: {exc}", file=sys.stderr)
+        return EXIT_CONFIGURATION
     except ContentError as exc:
         print("Content problem:\n" + str(exc), file=sys.stderr)
-        return 2
-    except OperationalError as exc:
-        # Wrong password, unknown host, server down: one line, no traceback, no password.
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
-        print(
-            f"Configuration problem: DATABASE_URL: could not connect ({reason})", file=sys.stderr
-        )
-        return 2
+        return EXIT_CONFIGURATION
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        # Token rejected, no network, database down or refusing us: one line, no traceback.
+        failure = explain_failure(exc, settings, mode) if settings is not None else None
+        if failure is None:
+            report_unexpected(exc)
+            return 1
+        prefix = "Tandem cannot start" if command == "run" else f"python -m bot {command} failed"
+        print(f"{prefix}: {failure.message}", file=sys.stderr)
+        return failure.exit_code
 
 
 def check_content_command() -> int:

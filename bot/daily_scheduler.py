@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 
 from telegram.error import Forbidden, RetryAfter, TelegramError
 
+from bot.monitoring import Monitor
 from bot.rate_limit import BULK, retry_seconds
 from bot.storage.deliveries import ClaimedPrompt, DeliveryLedger
 from bot.storage.sql_store import SqlStore
@@ -85,8 +86,10 @@ class DailyPromptScheduler:
         tick_seconds: float,
         in_thread: bool = False,
         clock: Callable[[], datetime] | None = None,
+        monitor: Monitor | None = None,
     ) -> None:
         self.content = content
+        self.monitor = monitor or Monitor()
         self.daily: DailyContent = content.section("daily")
         self.ledger = ledger
         self.bot = bot
@@ -121,6 +124,7 @@ class DailyPromptScheduler:
         while True:
             try:
                 report = await self.tick()
+                self.monitor.tick_finished(report)
                 if report.claimed:
                     logger.info(
                         "daily prompts: claimed=%d sent=%d blocked=%d retried=%d failed=%d",
@@ -133,6 +137,7 @@ class DailyPromptScheduler:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # the database may be restarting; try again next tick
+                self.monitor.tick_failed()
                 logger.exception("daily prompt tick failed: %s", type(exc).__name__)
             await asyncio.sleep(self.tick_seconds)
 
@@ -273,6 +278,7 @@ def build_daily_scheduler(runtime: Any, bot: Any) -> DailyPromptScheduler:
         send_rate=settings.daily_send_rate,
         tick_seconds=settings.daily_tick_seconds,
         in_thread=settings.is_postgresql,
+        monitor=getattr(runtime, "monitor", None),
     )
 
 

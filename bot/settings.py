@@ -24,6 +24,8 @@ DEFAULT_DATABASE_URL = "sqlite:///data/tandem.db"
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_FILE_BASE_URL = "https://api.telegram.org/file/bot"
 TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
+# The shape of a token, as in Telegram's own documentation; it passes TOKEN_SHAPE.
+TOKEN_EXAMPLE = "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 WEBHOOK_SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
 
@@ -50,6 +52,8 @@ class Settings:
     webhook_secret: str = ""  # checked against Telegram's secret-token header
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
+    metrics_listen: str = "127.0.0.1"  # /healthz and /metrics (bot.monitoring)
+    metrics_port: int = 9464  # 0: no health and metrics server
 
     @property
     def secrets(self) -> list[str]:
@@ -110,12 +114,12 @@ def load_settings(
     if require_token and not token:
         raise SettingsError(
             "BOT_TOKEN is not set: open Telegram, talk to @BotFather, send /newbot, and put "
-            "the token it gives you in .env as BOT_TOKEN=123456:ABC..."
+            f"the token it gives you in .env, like BOT_TOKEN={TOKEN_EXAMPLE}"
         )
     if token and not TOKEN_SHAPE.match(token):
         raise SettingsError(
-            "BOT_TOKEN does not look like a bot token (it should be like 123456789:AAE...); "
-            "copy it again from @BotFather"
+            "BOT_TOKEN does not look like a bot token (digits, a colon, then at least 20 "
+            f"letters, digits, _ or -, like {TOKEN_EXAMPLE}); copy it again from @BotFather"
         )
     database_url = get("DATABASE_URL", DEFAULT_DATABASE_URL)
     try:
@@ -167,6 +171,8 @@ def load_settings(
         webhook_secret=webhook_secret,
         webhook_listen=get("WEBHOOK_LISTEN", "127.0.0.1"),
         webhook_port=_int("WEBHOOK_PORT", get("WEBHOOK_PORT", "8443"), 1, 65535),
+        metrics_listen=get("METRICS_LISTEN", "127.0.0.1"),
+        metrics_port=_int("METRICS_PORT", get("METRICS_PORT", "9464"), 0, 65535),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -21,6 +22,7 @@ from telegram.constants import ChatType, MessageLimit
 from telegram.error import Forbidden
 from telegram.ext import ContextTypes
 
+from bot.monitoring import IGNORED_KIND, Monitor
 from bot.service import TandemService
 from flows.events import Event, EventKind, Reply
 
@@ -100,18 +102,32 @@ class TelegramAdapter:
         *,
         in_thread: bool = False,
         chart_renderer: ChartRenderer | None = None,
+        monitor: Monitor | None = None,
     ) -> None:
         self.service = service
         self.in_thread = in_thread  # PostgreSQL: let several people's transactions overlap
         self.chart_renderer = chart_renderer
+        self.monitor = monitor or Monitor()
 
     async def on_update(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Handle any update."""
+        """Handle any update, counting it (by kind) and timing it for /metrics."""
         if not isinstance(update, Update):
             return
+        started = time.perf_counter()
         event = update_to_event(update)
-        if event is None:
-            return
+        kind = IGNORED_KIND if event is None else event.kind.value
+        try:
+            if event is not None:
+                await self._handle(event, update, context)
+        except Exception:
+            self.monitor.update_failed()
+            raise
+        finally:
+            self.monitor.update_handled(kind, time.perf_counter() - started)
+
+    async def _handle(
+        self, event: Event, update: Update, context: ContextTypes.DEFAULT_TYPE
+    ) -> None:
         if self.in_thread:
             replies = await asyncio.to_thread(self.service.process, event)
         else:

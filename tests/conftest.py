@@ -9,6 +9,7 @@ an error, so CI can never pass without PostgreSQL.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import uuid
@@ -29,6 +30,45 @@ from tests.support.chat import ChatDriver
 from tests.support.recording_request import RecordingRequest
 
 DEFAULT_POSTGRES_URL = "postgresql://tandem:tandem@127.0.0.1:5432/postgres"
+# Bot processes started by tests would all try the default health and metrics port (and clash
+# with each other and with anyone else's test run); tests that want it pass a port of their own.
+os.environ.setdefault("METRICS_PORT", "0")
+
+
+def postgres_admin_url() -> str:
+    """The server URL PostgreSQL tests use (TEST_POSTGRES_URL, or the local default)."""
+    return os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
+
+
+@functools.cache
+def postgres_unavailable_reason() -> str | None:
+    """Why PostgreSQL runs cannot happen (one line, no password), or None if they can."""
+    url = normalize_url(postgres_admin_url())
+    try:
+        admin = create_engine(url, connect_args={"connect_timeout": 3})
+        with admin.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        admin.dispose()
+    except Exception as exc:
+        orig = getattr(exc, "orig", None) or exc
+        first = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+        where = make_url(postgres_admin_url()).render_as_string(hide_password=True)
+        return f"no PostgreSQL at {where} ({first}); set TEST_POSTGRES_URL to a server"
+    return None
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """Say up front whether the PostgreSQL runs will happen, and if not, why."""
+    reason = postgres_unavailable_reason()
+    where = make_url(postgres_admin_url()).render_as_string(hide_password=True)
+    if reason is None:
+        return [f"PostgreSQL: reachable at {where}; storage and flow tests run on it too"]
+    if os.environ.get("TANDEM_REQUIRE_POSTGRES") == "1":
+        return [f"PostgreSQL: REQUIRED but {reason}: its tests will fail"]
+    return [
+        f"PostgreSQL: {reason}.",
+        "  Its runs are skipped (each shows this reason with -rs); SQLite runs still happen.",
+    ]
 
 
 @pytest.fixture(scope="session")
@@ -52,17 +92,15 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def postgres_server_url() -> Iterator[str | None]:
     """A fresh, migrated PostgreSQL database for this test session, or None if unavailable."""
-    admin_url = os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
+    admin_url = postgres_admin_url()
     required = os.environ.get("TANDEM_REQUIRE_POSTGRES") == "1"
-    try:
-        admin = create_engine(normalize_url(admin_url), isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except Exception as exc:
+    reason = postgres_unavailable_reason()
+    if reason is not None:
         if required:
-            pytest.fail(f"PostgreSQL is required but not reachable at TEST_POSTGRES_URL: {exc}")
+            pytest.fail(f"PostgreSQL is required (TANDEM_REQUIRE_POSTGRES=1) but {reason}")
         yield None
         return
+    admin = create_engine(normalize_url(admin_url), isolation_level="AUTOCOMMIT")
     name = f"tandem_test_{uuid.uuid4().hex[:10]}"
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
@@ -99,7 +137,7 @@ def database_url(
         shutil.copy(sqlite_template, path)
         return f"sqlite:///{path}"
     if postgres_server_url is None:
-        pytest.skip("PostgreSQL not reachable (set TEST_POSTGRES_URL)")
+        pytest.skip(f"PostgreSQL run skipped: {postgres_unavailable_reason()}")
     _truncate_postgres(postgres_server_url)
     return postgres_server_url
 

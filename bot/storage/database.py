@@ -17,6 +17,9 @@ logger = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The drivers Tandem is built and tested with (sync: measured faster per event than async here).
 DRIVERS = {"sqlite": "pysqlite", "postgresql": "psycopg"}
+# A PostgreSQL host that accepts TCP but never answers would otherwise hang start-up (and every
+# reconnect) forever; `?connect_timeout=N` in DATABASE_URL overrides it.
+POSTGRES_CONNECT_TIMEOUT_SECONDS = 10
 
 
 class DatabaseUrlError(ValueError):
@@ -69,6 +72,10 @@ def create_database_engine(raw_url: str, **kwargs: Any) -> Engine:
     # No pool_pre_ping: it costs a round trip per event. A connection found dead is invalidated
     # by SQLAlchemy and the event is retried on a fresh one (bot.service.worth_retrying).
     kwargs.setdefault("pool_size", 10)
+    if "connect_timeout" not in url.query:
+        connect_args = dict(kwargs.pop("connect_args", {}))
+        connect_args.setdefault("connect_timeout", POSTGRES_CONNECT_TIMEOUT_SECONDS)
+        kwargs["connect_args"] = connect_args
     return create_engine(url, **kwargs)
 
 
