@@ -34,10 +34,11 @@ def update_to_event(update: Update, now: datetime | None = None) -> Event | None
     now = now or datetime.now(UTC)
     query = update.callback_query
     if query is not None:
-        chat_id = query.message.chat.id if query.message is not None else query.from_user.id
+        if not pressed_in_own_chat(query):
+            return None  # a button under a group's or someone else's message: never answered
         return Event(
             user_id=query.from_user.id,
-            chat_id=chat_id,
+            chat_id=query.from_user.id,
             kind=EventKind.BUTTON,
             now=now,
             payload=query.data or "",
@@ -64,6 +65,20 @@ def update_to_event(update: Update, now: datetime | None = None) -> Event | None
             kind=EventKind.COMMAND, command=command, text=text[entity.length :].strip(), **common
         )
     return Event(kind=EventKind.TEXT, text=text, **common)
+
+
+def pressed_in_own_chat(query: CallbackQuery) -> bool:
+    """Whether a button press comes from the presser's own private chat with the bot.
+
+    A press on a message in a group, or a forged one without a message, must not make Tandem
+    send someone's journal there: in a private chat the chat id is the person's own user id.
+    """
+    message = query.message
+    return (
+        message is not None
+        and message.chat.type == ChatType.PRIVATE
+        and message.chat.id == query.from_user.id
+    )
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:

@@ -178,7 +178,9 @@ class Engine:
         return turn.replies
 
     def _touch(self, user: UserRecord, event: Event) -> None:
-        if user.chat_id != event.chat_id:
+        # Only a message the person sent says where they are; a button press never moves the
+        # chat Tandem writes to (a forged press must not redirect someone's journal).
+        if event.kind is not EventKind.BUTTON and user.chat_id != event.chat_id:
             user.chat_id = event.chat_id
         if not user.active:  # they wrote again after blocking us: welcome back
             user.active = True
