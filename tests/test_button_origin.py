@@ -26,7 +26,9 @@ def stored_chat_id(runtime: Runtime, user_id: int) -> int:
     """The chat id Tandem would write to."""
     with runtime.database.connect() as connection:
         return int(
-            connection.execute(select(users.c.chat_id).where(users.c.user_id == user_id)).scalar_one()
+            connection.execute(
+                select(users.c.chat_id).where(users.c.user_id == user_id)
+            ).scalar_one()
         )
 
 
@@ -88,7 +90,9 @@ async def test_a_button_in_the_own_private_chat_still_works(
     assert recorder.sent() and all(int(c.params["chat_id"]) == USER for c in recorder.sent())
 
 
-def test_the_engine_never_takes_a_chat_id_from_a_button(runtime: Runtime, chat: ChatDriver) -> None:
+def test_the_engine_never_takes_a_chat_id_from_a_button(
+    runtime: Runtime, chat: ChatDriver
+) -> None:
     chat.onboard()
     event = Event(
         user_id=chat.user_id,
