@@ -19,6 +19,7 @@ from content import Content
 from flows.events import Event, EventKind, Reply
 from flows.flow import Flow
 from flows.ports import ConversationRecord, EntryRecord, Store, UserRecord
+from flows.text_input import NUL, clean_text
 from flows.turn import FIELD_SEPARATOR, STEP_KEY, STEP_SEPARATOR, Turn
 
 logger = logging.getLogger(__name__)
@@ -135,6 +136,7 @@ class Engine:
 
     def handle(self, event: Event, store: Store) -> list[Reply]:
         """Handle one event inside the caller's transaction and return the replies."""
+        event = _cleaned(event)
         user, conversation = store.load(event.user_id)
         if user is None:
             user = UserRecord(
@@ -208,7 +210,8 @@ class Engine:
             if len(event.text) > MAX_TEXT_CHARS:
                 turn.reply(turn.say("common.too_long", limit=MAX_TEXT_CHARS))
                 self.current_flow(turn).prompt(turn)
-            elif not event.text.strip():
+            elif not event.text:  # nothing visible was typed: nothing to keep
+                turn.reply(turn.say("common.empty_text"))
                 self.current_flow(turn).prompt(turn)
             else:
                 self.current_flow(turn).on_text(turn)
@@ -284,6 +287,14 @@ class Engine:
         """The main menu as rows of two buttons."""
         buttons = [turn.link(item.label_key, item.payload) for item in self.menu_items]
         return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+
+
+def _cleaned(event: Event) -> Event:
+    """The event with its text and payload cleaned (no NULs, no invisible edges)."""
+    text, payload = clean_text(event.text), event.payload.replace(NUL, "")
+    if (text, payload) == (event.text, event.payload):
+        return event
+    return replace(event, text=text, payload=payload)
 
 
 def _carried_over(ctx: dict[str, Any]) -> dict[str, Any]:
