@@ -64,7 +64,7 @@ def _batches(database: Engine, statement: Any, key: Any, batch_size: int) -> Ite
     while True:
         query = statement if last is None else statement.where(key > last)
         with database.connect() as connection:
-            rows = connection.execute(query.order_by(key).limit(batch_size)).all()
+            rows = list(connection.execute(query.order_by(key).limit(batch_size)).all())
         if rows:
             yield rows
         if len(rows) < batch_size:
