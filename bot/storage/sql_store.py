@@ -26,6 +26,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.crypto import NoCipher
+from bot.storage.database import request_wal_checkpoint
 from bot.storage.models import (
     Base,
     Conversation,
@@ -412,6 +413,7 @@ class SqlStore:
             removed += self.connection.execute(
                 delete(table).where(table.c.user_id == user_id)
             ).rowcount
+        request_wal_checkpoint(self.connection)  # so the words leave the SQLite log at once
         return removed
 
     def protect_text(self, text: str) -> str:
