@@ -12,6 +12,14 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 
+@dataclass(frozen=True, slots=True)
+class StorageFacts:
+    """How this server keeps data, for telling people the truth about it in /privacy."""
+
+    encrypted: bool  # free text is encrypted at rest (ENCRYPTION_KEYS is set)
+    deleted_data_lingers: bool  # deleted rows stay in the database files until space is reused
+
+
 class ConflictError(Exception):
     """Someone else changed the conversation since we read it (optimistic locking)."""
 
@@ -152,6 +160,10 @@ class Store(Protocol):
     def faq_stats(self, *, limit: int = 5, unmatched_limit: int = 10) -> FaqStats:
         """Most asked entries, least helpful entries and recent unmatched questions that were
         sent with their words."""
+
+    def storage_facts(self) -> StorageFacts:
+        """Whether text is encrypted at rest and whether deleted data lingers in the files."""
+        ...
 
     def protect_text(self, text: str) -> str:
         """Text as it may rest in the database (encrypted when keys are configured)."""

@@ -33,7 +33,15 @@ def cmd_privacy(turn: Turn, args: str) -> None:
         *consent_buttons(turn),
         *back_buttons(turn),
     ]
-    turn.reply(turn.say("privacy.text"), rows)
+    facts = turn.store.storage_facts()  # the truth about this server, not a promise
+    text = turn.say(
+        "privacy.text",
+        at_rest=turn.say("privacy.encrypted" if facts.encrypted else "privacy.not_encrypted"),
+        after_delete=turn.say(
+            "privacy.deleted_lingers" if facts.deleted_data_lingers else "privacy.deleted_wiped"
+        ),
+    )
+    turn.reply(text, rows)
 
 
 def export_document(turn: Turn) -> dict[str, Any]:

@@ -42,6 +42,7 @@ from flows.ports import (
     ConversationRecord,
     EntryRecord,
     FaqStats,
+    StorageFacts,
     UserRecord,
 )
 
@@ -415,6 +416,14 @@ class SqlStore:
             ).rowcount
         request_wal_checkpoint(self.connection)  # so the words leave the SQLite log at once
         return removed
+
+    def storage_facts(self) -> StorageFacts:
+        """Encryption from the cipher; PostgreSQL keeps deleted rows in its files until vacuum
+        lets new rows reuse the space, while SQLite here zeroes them (`secure_delete`)."""
+        return StorageFacts(
+            encrypted=bool(getattr(self.cipher, "encrypts", False)),
+            deleted_data_lingers=self.connection.dialect.name != "sqlite",
+        )
 
     def protect_text(self, text: str) -> str:
         """Text as it may rest in the database."""

@@ -21,6 +21,7 @@ from flows.ports import (
     ConversationRecord,
     EntryRecord,
     FaqStats,
+    StorageFacts,
     UserRecord,
 )
 
@@ -214,6 +215,10 @@ class MemoryStore:
             least_helpful=unhelpful[:limit],
             unmatched=unmatched[:unmatched_limit],
         )
+
+    def storage_facts(self) -> StorageFacts:
+        """Nothing is encrypted, and nothing outlives a deletion, in memory."""
+        return StorageFacts(encrypted=False, deleted_data_lingers=False)
 
     def protect_text(self, text: str) -> str:
         """No encryption in memory."""
