@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from telegram import (
@@ -22,7 +23,7 @@ from telegram.error import Forbidden
 from telegram.ext import ContextTypes
 
 from bot.service import TandemService
-from flows.events import Event, EventKind, Reply
+from flows.events import Document, Event, EventKind, Reply
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +80,14 @@ def pressed_in_own_chat(query: CallbackQuery) -> bool:
         and message.chat.type == ChatType.PRIVATE
         and message.chat.id == query.from_user.id
     )
+
+
+def upload(document: Document) -> InputFile:
+    """The document's bytes for the Bot API, read from its file when it has one."""
+    if document.path:
+        with open(document.path, "rb") as file:  # one part at a time: at most ~50 MB
+            return InputFile(file, filename=document.filename)
+    return InputFile(document.data, filename=document.filename)
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -180,12 +189,15 @@ class TelegramAdapter:
                 sent.append(
                     await bot.send_document(
                         chat_id,
-                        document=InputFile(document.data, filename=document.filename),
+                        document=upload(document),
                         caption=(document.caption or reply.text)[: MessageLimit.CAPTION_LENGTH]
                         or None,
                         reply_markup=keyboard(reply),
                     )
                 )
+                if document.path:  # sent: the only copy left is the person's (a failed
+                    # send leaves it for a retry; the next export removes it after an hour)
+                    Path(document.path).unlink(missing_ok=True)
                 continue
             parts = split_text(reply.text)
             for index, part in enumerate(parts):

@@ -47,6 +47,8 @@ REQUIRED_TEXTS: Mapping[str, frozenset[str]] = MappingProxyType(
         "privacy.delete": frozenset(),
         "export.command": frozenset(),
         "export.caption": frozenset({"date"}),
+        "export.part": frozenset({"part", "parts"}),
+        "export.journal_title": frozenset({"date"}),
         "delete.command": frozenset(),
         "delete.confirm": frozenset(),
         "delete.do_it": frozenset(),

@@ -51,11 +51,16 @@ class Button:
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """A file to send, such as a data export."""
+    """A file to send, such as a data export: its bytes, or a file on disk (`path`).
+
+    A file at `path` belongs to the receiver, which removes it once sent (a large export is
+    written to disk rather than held in memory).
+    """
 
     filename: str
-    data: bytes
+    data: bytes = b""
     caption: str = ""
+    path: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

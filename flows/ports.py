@@ -6,7 +6,7 @@ flows stay free of SQL and a faster storage path can be swapped in without touch
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -132,6 +132,10 @@ class Store(Protocol):
 
     def export_user(self, user_id: int) -> dict[str, list[dict[str, Any]]]:
         """Every stored row about the person, by table, JSON-ready, free text readable."""
+
+    def export_tables(self, user_id: int) -> Iterator[tuple[str, Iterator[dict[str, Any]]]]:
+        """`export_user` table by table, each table's rows one at a time (bounded memory)."""
+        ...
 
     def delete_user(self, user_id: int) -> int:
         """Remove every row about the person from every table; return how many rows went."""

@@ -23,6 +23,7 @@ from content import Content
 from flows.safety import PENDING_KEY
 from tests.conftest import make_settings
 from tests.support.chat import ChatDriver
+from tests.support.export_files import read_export
 
 OLD, NEW = generate_key(), generate_key()
 ANSWERS = ["I agree too fast", "I am scared they'll leave", "I'd ask for an evening alone"]
@@ -98,8 +99,7 @@ def test_a_held_message_dropped_during_rotation_does_not_come_back(
         context = connection.execute(select(conversations.c.context)).scalar_one()
     assert PENDING_KEY not in context
     chat.command("export")
-    (document,) = [r.document for r in chat.replies if r.document is not None]
-    assert CRISIS.encode() not in document.data
+    assert CRISIS.encode() not in read_export(chat.replies).raw
 
 
 def test_an_answer_changed_during_rotation_is_not_overwritten(

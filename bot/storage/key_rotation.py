@@ -23,16 +23,11 @@ from sqlalchemy import Connection, Engine, Table, Text, select, update
 
 from bot.crypto import ENCRYPTED_PREFIX, CipherError, TextCipher
 from bot.storage.sql_store import conversations, personal_tables
-from flows.faq import HELD_KEY as FAQ_HELD_KEY
-from flows.safety import PENDING_KEY
+from flows.privacy import HELD_TEXT_KEYS
 
 BATCH_SIZE = 500
 # A row that keeps changing under us is retried this often, then left for the next run.
 CHANGED_RETRIES = 5
-# Free text held in a conversation context through `protect_text`, as {key: {"text": ...}}.
-# Encrypted values anywhere in a context are found without this list; it is needed for values
-# written before encryption was switched on, which look like any other string.
-HELD_TEXT_KEYS = (PENDING_KEY, FAQ_HELD_KEY)
 # How many stored values the start-up check tries to open.
 SAMPLE_SIZE = 20
 
@@ -154,6 +149,8 @@ def _rotate_context(
 def _rotated_context(cipher: TextCipher, context: Any) -> Any:
     """A copy of a context with held texts and every encrypted value rotated."""
     rotated = _rotate_encrypted(cipher, context)
+    # Encrypted values anywhere are found above; the known held texts are needed for values
+    # written before encryption was switched on, which look like any other string.
     if isinstance(rotated, dict):
         for held_key in HELD_TEXT_KEYS:
             held = rotated.get(held_key)

@@ -6,7 +6,7 @@ and the ORM's unit-of-work bookkeeping would cost more than the statements thems
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, Protocol, cast
 
@@ -45,6 +45,8 @@ from flows.ports import (
     StorageFacts,
     UserRecord,
 )
+
+EXPORT_PAGE_SIZE = 200  # rows read per query while streaming an export
 
 users = cast(Table, User.__table__)
 conversations = cast(Table, Conversation.__table__)
@@ -391,21 +393,36 @@ class SqlStore:
 
     def export_user(self, user_id: int) -> dict[str, list[dict[str, Any]]]:
         """Every row of every table that refers to the person, free text decrypted."""
-        exported: dict[str, list[dict[str, Any]]] = {}
+        return {name: list(rows) for name, rows in self.export_tables(user_id)}
+
+    def export_tables(
+        self, user_id: int, *, page_size: int = EXPORT_PAGE_SIZE
+    ) -> Iterator[tuple[str, Iterator[dict[str, Any]]]]:
+        """The same as `export_user`, table by table, each table's rows read a page at a time
+        (consume each table's rows before asking for the next table)."""
         for table in personal_tables():
-            statement = (
-                select(table)
-                .where(table.c.user_id == user_id)
-                .order_by(*table.primary_key.columns)
-            )
-            exported[table.name] = [
-                {
-                    column.name: _exportable(self._readable(column.type, row._mapping[column]))
-                    for column in table.columns
-                }
-                for row in self.connection.execute(statement)
-            ]
-        return exported
+            yield table.name, self._export_table(table, user_id, page_size)
+
+    def _export_table(
+        self, table: Table, user_id: int, page_size: int
+    ) -> Iterator[dict[str, Any]]:
+        (key,) = table.primary_key.columns
+        statement = select(table).where(table.c.user_id == user_id)
+        last: Any = None
+        while True:
+            page = statement if last is None else statement.where(key > last)
+            rows = self.connection.execute(page.order_by(key).limit(page_size)).all()
+            for row in rows:
+                yield self._exportable_row(table, row)
+            if len(rows) < page_size:
+                return
+            last = rows[-1]._mapping[key]
+
+    def _exportable_row(self, table: Table, row: Any) -> dict[str, Any]:
+        return {
+            column.name: _exportable(self._readable(column.type, row._mapping[column]))
+            for column in table.columns
+        }
 
     def delete_user(self, user_id: int) -> int:
         """Delete the person from every table that refers to them, dependants first."""

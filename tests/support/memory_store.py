@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from itertools import count
@@ -129,6 +129,11 @@ class MemoryStore:
             "entries": [asdict(e) for e in self._mine(user_id, None)],
             "faq_queries": [asdict(q) for q in self.faq_queries if q.user_id == user_id],
         }
+
+    def export_tables(self, user_id: int) -> Iterator[tuple[str, Iterator[dict[str, Any]]]]:
+        """`export_user`, table by table."""
+        for table, rows in self.export_user(user_id).items():
+            yield table, iter(rows)
 
     def delete_user(self, user_id: int) -> int:
         """Forget the person everywhere."""
