@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from bot.app import Runtime
-from bot.storage.database import setset_sqlite_pragmas
+from bot.storage.database import set_sqlite_pragmas
 from tests.support.chat import ChatDriver
 
 MARKERS = ["zebra-lantern-quietly-7731", "plum-harbor-softly-4410", "cedar-meadow-gently-9902"]
@@ -48,7 +48,7 @@ def test_secure_delete_is_switched_on_even_where_sqlite_is_built_without_it(
     # start from "off" to prove Tandem switches it on itself.
     raw = sqlite3.connect(tmp_path / "plain.db")
     raw.execute("PRAGMA secure_delete=OFF")
-    setset_sqlite_pragmas(raw, None)
+    set_sqlite_pragmas(raw, None)
     assert raw.execute("PRAGMA secure_delete").fetchone()[0] == 1
     raw.close()
 
