@@ -68,11 +68,11 @@ def measure(database_url: str, entries: int) -> dict[str, float | int]:
 
     tracemalloc.start()
     started = time.perf_counter()
-    replies = chat.command("export")
+    documents = runtime.service.build_export(USER)  # what the adapter does after /export
     seconds = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    parts = [Path(r.document.path) for r in replies if r.document and r.document.path]
+    parts = [Path(document.path) for document in documents if document.path]
     sizes = [path.stat().st_size for path in parts]
     for path in parts:
         path.unlink()

@@ -77,8 +77,12 @@ class ConsoleChat:
                 picture = self.save("progress.png", self.renderer(reply.chart))
                 self.print(self.say("console.picture_saved", path=picture))
             if reply.document is not None:
-                path = self.save_document(reply.document)
-                self.print(self.say("console.file_saved", path=path))
+                documents = [reply.document]
+                if reply.document.export_of is not None:
+                    documents = self.runtime.service.build_export(reply.document.export_of)
+                for document in documents:
+                    path = self.save_document(document)
+                    self.print(self.say("console.file_saved", path=path))
             for row in reply.buttons:
                 labels = []
                 for button in row:

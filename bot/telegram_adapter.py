@@ -185,19 +185,25 @@ class TelegramAdapter:
                 )
                 continue
             if reply.document is not None:
-                document = reply.document
-                sent.append(
-                    await bot.send_document(
-                        chat_id,
-                        document=upload(document),
-                        caption=(document.caption or reply.text)[: MessageLimit.CAPTION_LENGTH]
-                        or None,
-                        reply_markup=keyboard(reply),
+                documents = [reply.document]
+                if reply.document.export_of is not None:  # built now, after the commit
+                    documents = await asyncio.to_thread(
+                        self.service.build_export, reply.document.export_of
                     )
-                )
-                if document.path:  # sent: the only copy left is the person's (a failed
-                    # send leaves it for a retry; the next export removes it after an hour)
-                    Path(document.path).unlink(missing_ok=True)
+                for index, document in enumerate(documents):
+                    last = index == len(documents) - 1
+                    sent.append(
+                        await bot.send_document(
+                            chat_id,
+                            document=upload(document),
+                            caption=(document.caption or reply.text)[: MessageLimit.CAPTION_LENGTH]
+                            or None,
+                            reply_markup=keyboard(reply) if last else None,
+                        )
+                    )
+                    if document.path:  # sent: the only copy left is the person's (a failed
+                        # send leaves it; the next export removes it after an hour)
+                        Path(document.path).unlink(missing_ok=True)
                 continue
             parts = split_text(reply.text)
             for index, part in enumerate(parts):

@@ -12,11 +12,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from content import Content
-from flows.events import Event, EventKind, Reply
+from flows.events import Document, Event, EventKind, Reply
 from flows.flow import Flow
 from flows.ports import ConversationRecord, EntryRecord, Store, UserRecord
 from flows.text_input import NUL, clean_text
@@ -85,6 +85,8 @@ class Engine:
         }
         # Asks the consent question again (without the welcome), remembering a waiting command.
         self.ask_consent: Callable[[Turn, list[str]], None] | None = None
+        # Builds a person's /export files from a read of the store (flows.privacy).
+        self.export_builder: Callable[[Turn], list[Document]] | None = None
         # Old state names -> current ones, so people saved in a renamed state land safely.
         self.state_renames: dict[tuple[str, str], tuple[str, str]] = {}
 
@@ -178,6 +180,16 @@ class Engine:
             turn.state,
         )
         return turn.replies
+
+    def build_export(self, store: Store, user_id: int, now: datetime) -> list[Document]:
+        """The person's export files, built outside any event (after its commit); [] when
+        there is no such person (any more) or no export feature."""
+        user, _ = store.load(user_id)
+        if user is None or self.export_builder is None:
+            return []
+        event = Event(user_id, user.chat_id, EventKind.COMMAND, now, command="export")
+        turn = Turn(self, event, store, user, HOME_FLOW, HOME_STATE, {})
+        return self.export_builder(turn)
 
     def _touch(self, user: UserRecord, event: Event) -> None:
         # Only a message the person sent says where they are; a button press never moves the

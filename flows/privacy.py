@@ -105,10 +105,34 @@ def write_export(turn: Turn, archive: ExportArchive) -> None:
             archive.row(table, row)
 
 
-def cmd_export(turn: Turn, args: str) -> None:
-    """/export: zip files with everything stored about the person (split to fit uploads)."""
+def export_caption(turn: Turn) -> str:
+    """The words sent with the export."""
     today = turn.now.astimezone(local_zone(turn.user.timezone)).date()
-    long_date = format_date(turn.content, today, "long")
+    return turn.say("export.caption", date=format_date(turn.content, today, "long"))
+
+
+def cmd_export(turn: Turn, args: str) -> None:
+    """/export: everything stored about the person, as zip files sent after this event.
+
+    The files are built when the reply is sent (`build_export`), after this event's
+    transaction: a large export never holds a write lock, and a reply waiting to be sent is a
+    small request rather than a file.
+    """
+    caption = export_caption(turn)
+    turn.reply(
+        caption,
+        back_buttons(turn),
+        document=Document(
+            filename=f"tandem-export-{turn.now:%Y-%m-%d}.zip",
+            caption=caption,
+            export_of=turn.user.user_id,
+        ),
+    )
+
+
+def build_export(turn: Turn) -> list[Document]:
+    """The export's zip parts on disk (split to fit uploads), each as a document to send."""
+    today = turn.now.astimezone(local_zone(turn.user.timezone)).date()
     header = {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
@@ -119,7 +143,7 @@ def cmd_export(turn: Turn, args: str) -> None:
     remove_stale_parts(folder)
     archive = ExportArchive(
         header,
-        turn.say("export.journal_title", date=long_date),
+        turn.say("export.journal_title", date=format_date(turn.content, today, "long")),
         folder=folder,
         part_limit=EXPORT_PART_LIMIT,
     )
@@ -129,19 +153,17 @@ def cmd_export(turn: Turn, args: str) -> None:
     except BaseException:
         archive.discard()  # nothing half-written is left on disk
         raise
-    caption = turn.say("export.caption", date=long_date)
+    caption = export_caption(turn)
     stem = f"tandem-export-{turn.now:%Y-%m-%d}"
+    documents = []
     for number, path in enumerate(parts, start=1):
         if len(parts) == 1:
             filename, text = f"{stem}.zip", caption
         else:
             filename = f"{stem}-part-{number}-of-{len(parts)}.zip"
             text = f"{caption}\n\n{turn.say('export.part', part=number, parts=len(parts))}"
-        turn.reply(
-            text,
-            back_buttons(turn) if number == len(parts) else (),
-            document=Document(filename=filename, caption=text, path=str(path)),
-        )
+        documents.append(Document(filename=filename, caption=text, path=str(path)))
+    return documents
 
 
 def cmd_delete(turn: Turn, args: str) -> None:
@@ -175,5 +197,6 @@ def register(engine: Engine) -> None:
     """Add /privacy, /export and /delete."""
     engine.add_command("privacy", cmd_privacy, "privacy.command", order=80)
     engine.add_command("export", cmd_export, "export.command", order=81)
+    engine.export_builder = build_export
     engine.add_command("delete", cmd_delete, "delete.command", order=82)
     engine.add_action(DELETE_ACTION, action_delete)

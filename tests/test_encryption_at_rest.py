@@ -14,7 +14,7 @@ from content import Content
 from tests.conftest import make_settings
 from tests.support.chat import ChatDriver
 from tests.support.database_dump import all_rows, dump_text
-from tests.support.export_files import read_export
+from tests.support.export_files import read_documents, read_export
 
 ANSWERS = ["I agree too fast", "I am scared they'll leave", "I'd ask for an evening alone"]
 FIRST_KEY = generate_key()
@@ -58,7 +58,7 @@ def test_answers_rest_encrypted_but_read_back_plain(encrypted: Runtime) -> None:
     assert all(answer in chat.text for answer in ANSWERS)
 
     chat.command("export")
-    export = read_export(chat.replies)
+    export = read_export(chat.service, chat.replies)
     assert sorted(e["text"] for e in export.data["tables"]["entries"]) == sorted(ANSWERS)
     assert ENCRYPTED_PREFIX.encode() not in export.raw
 
@@ -68,8 +68,13 @@ def test_a_held_crisis_message_is_encrypted_too_and_exports_plain(encrypted: Run
     chat.onboard()
     chat.send("I keep thinking about suicide")
     assert "I keep thinking about suicide" not in dump_text(encrypted.database)
-    chat.command("export")  # /export is the next event: the held message is still there
-    assert b"I keep thinking about suicide" in read_export(chat.replies).raw
+    # While it is held, an export built from the database shows it readable, never a token.
+    export = read_documents(encrypted.service.build_export(chat.user_id))
+    assert b"I keep thinking about suicide" in export.raw
+    assert ENCRYPTED_PREFIX.encode() not in export.raw
+    # /export is an event of its own: it lets the unsaved message go, so its file has none.
+    chat.command("export")
+    assert b"suicide" not in read_export(encrypted.service, chat.replies).raw
 
 
 def test_rows_written_before_encryption_stay_readable(database_url: str, content: Content) -> None:

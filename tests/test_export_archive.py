@@ -19,8 +19,13 @@ from bot.app import Runtime
 from bot.storage.sql_store import SqlStore
 from flows.export_archive import JOURNAL_NAME, JSON_NAME, ExportArchive, remove_stale_parts
 from tests.support.chat import ChatDriver
-from tests.support.export_files import read_export
-from tests.support.recording_request import RecordingRequest, message_update, push
+from tests.support.export_files import read_documents, read_export
+from tests.support.recording_request import (
+    RecordingRequest,
+    button_update,
+    message_update,
+    push,
+)
 
 LONG = 4000  # characters per entry, close to Telegram's message limit
 MEMORY_BOUND = 3_000_000  # bytes: measured ~2.3 MB for 1,200 entries, and as much for 10,000
@@ -112,18 +117,21 @@ def test_a_big_export_is_split_and_built_in_bounded_memory(
     limit = 1_000_000
     monkeypatch.setattr(flows.privacy, "EXPORT_PART_LIMIT", limit)
     chat.onboard()
-    read_export(chat.command("export"))  # warm up: statements compiled, content loaded
+    replies = chat.command("export")
+    (request,) = [reply.document for reply in replies if reply.document is not None]
+    assert request.export_of == chat.user_id and request.path is None  # built when sent
+    read_export(runtime.service, replies)  # warm up: statements compiled, content loaded
     texts = add_long_entries(runtime, chat.user_id, 1200)
     total = sum(len(text) for text in texts)  # ~4.8 MB, twice over (JSON and journal.txt)
 
     tracemalloc.start()
     try:
-        replies = chat.command("export")
+        documents = runtime.service.build_export(chat.user_id)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
 
-    export = read_export(replies)
+    export = read_documents(documents)
     assert len(export.documents) > 4
     assert all(document.path is not None for document in export.documents)
     names = [document.filename for document in export.documents]
@@ -139,16 +147,28 @@ def test_a_big_export_is_split_and_built_in_bounded_memory(
     assert peak < MEMORY_BOUND, f"peak {peak} bytes while exporting {len(export.raw)} bytes"
 
 
-async def test_the_adapter_sends_each_part_and_removes_its_file(
-    application: Application, recorder: RecordingRequest
+async def test_the_adapter_builds_the_parts_after_the_event_and_sends_each_once(
+    application: Application,
+    recorder: RecordingRequest,
+    tandem: Runtime,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(flows.privacy, "EXPORT_PART_LIMIT", 1_000_000)
     user = 8088
     await push(application, message_update(user, "/start"))
-    await push(application, message_update(user, "/privacy"))
+    await push(application, button_update(user, recorder.sent()[-1].button_payloads[0]))
+    add_long_entries(tandem, user, 400)
     recorder.clear()
     before = set(flows.privacy.export_dir().glob("*.zip"))
+
     await push(application, message_update(user, "/export"))
+
     documents = [call for call in recorder.calls if call.method == "sendDocument"]
-    assert len(documents) == 1
-    assert int(documents[0].params["chat_id"]) == user
+    assert len(documents) > 1
+    assert all(int(call.params["chat_id"]) == user for call in documents)
+    # The menu buttons come once, under the last part.
+    assert [bool(call.params.get("reply_markup")) for call in documents] == [False] * (
+        len(documents) - 1
+    ) + [True]
+    assert all(f"of {len(documents)}" in call.params["caption"] for call in documents)
     assert set(flows.privacy.export_dir().glob("*.zip")) <= before  # sent, so removed

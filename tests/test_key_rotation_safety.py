@@ -99,7 +99,7 @@ def test_a_held_message_dropped_during_rotation_does_not_come_back(
         context = connection.execute(select(conversations.c.context)).scalar_one()
     assert PENDING_KEY not in context
     chat.command("export")
-    assert CRISIS.encode() not in read_export(chat.replies).raw
+    assert CRISIS.encode() not in read_export(chat.service, chat.replies).raw
 
 
 def test_an_answer_changed_during_rotation_is_not_overwritten(

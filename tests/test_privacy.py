@@ -31,7 +31,7 @@ def exported(chat: ChatDriver) -> tuple[Reply, dict[str, Any]]:
     """Run /export and return the document reply and its parsed JSON."""
     chat.command("export")
     (reply,) = [r for r in chat.replies if r.document is not None]
-    return reply, read_export(chat.replies).data
+    return reply, read_export(chat.service, chat.replies).data
 
 
 def test_privacy_explains_what_why_how_long_who_and_telegram(chat: ChatDriver) -> None:

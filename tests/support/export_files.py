@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.service import TandemService
 from flows.events import Document, Reply
 from flows.export_archive import JOURNAL_NAME, JSON_NAME
 
@@ -38,10 +39,22 @@ class ExportFiles:
         return json.dumps(self.parts, ensure_ascii=False).encode() + self.journal_text.encode()
 
 
-def read_export(replies: list[Reply]) -> ExportFiles:
-    """The export documents among `replies`, opened and read (the files are then removed)."""
-    documents = [reply.document for reply in replies if reply.document is not None]
-    assert documents, "no export was sent"
+def build_export(service: TandemService, replies: list[Reply]) -> list[Document]:
+    """The export files `replies` ask for, built as the sender builds them."""
+    requests = [r.document for r in replies if r.document and r.document.export_of is not None]
+    assert len(requests) == 1, "no export was asked for"
+    assert requests[0].export_of is not None
+    return service.build_export(requests[0].export_of)
+
+
+def read_export(service: TandemService, replies: list[Reply]) -> ExportFiles:
+    """Build the export `replies` ask for, and read its parts (the files are then removed)."""
+    return read_documents(build_export(service, replies))
+
+
+def read_documents(documents: list[Document]) -> ExportFiles:
+    """Open and read built export parts (the files are then removed)."""
+    assert documents, "the export has no file"
     parts: list[dict[str, Any]] = []
     journal: list[str] = []
     for document in documents:
