@@ -172,3 +172,28 @@ async def test_the_adapter_builds_the_parts_after_the_event_and_sends_each_once(
     ) + [True]
     assert all(f"of {len(documents)}" in call.params["caption"] for call in documents)
     assert set(flows.privacy.export_dir().glob("*.zip")) <= before  # sent, so removed
+
+
+def test_building_an_export_does_not_hold_up_anyone_else(
+    runtime: Runtime, chat: ChatDriver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chat.onboard()
+    add_long_entries(runtime, chat.user_id, 50)
+    other = ChatDriver(runtime.service, user_id=chat.user_id + 1)
+    other.onboard()
+    write = flows.privacy.write_export
+    during: list[str] = []
+
+    def write_while_someone_writes(turn: object, archive: ExportArchive) -> None:
+        other.command("reflect")  # another person's event commits mid-export
+        other.press("Communication")
+        other.send("written while an export was being built")
+        during.append(other.text)
+        write(turn, archive)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(flows.privacy, "write_export", write_while_someone_writes)
+    export = read_export(runtime.service, chat.command("export"))
+    # Built inside the /export event's transaction, this write would wait for SQLite's lock
+    # and fail; built after the commit, from a plain read, it goes straight through.
+    assert "Question 2 of 3" in during[0]
+    assert len(export.data["tables"]["entries"]) == 50
