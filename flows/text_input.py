@@ -35,12 +35,23 @@ def is_blank(text: str) -> bool:
     return all(is_invisible(char) for char in text)
 
 
+# Trimmed at the ends of a message: spaces and the invisibles that mean nothing there. Not
+# variation selectors or tag characters, which finish an emoji ("❤️", a regional flag).
+_EDGE_INVISIBLES = frozenset("\u200b\u200c\u200d\u2060\ufeff\u180e")
+
+
+def _trimmable(char: str) -> bool:
+    return char.isspace() or char in _EDGE_INVISIBLES
+
+
 def clean_text(text: str) -> str:
-    """The text without NULs and without invisible characters at either end ("" if blank)."""
+    """The text without NULs and without blank edges; "" when nothing visible is left."""
     text = text.replace(NUL, "")
+    if is_blank(text):
+        return ""
     start, end = 0, len(text)
-    while start < end and is_invisible(text[start]):
+    while start < end and _trimmable(text[start]):
         start += 1
-    while end > start and is_invisible(text[end - 1]):
+    while end > start and _trimmable(text[end - 1]):
         end -= 1
     return text[start:end]

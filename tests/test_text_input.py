@@ -31,6 +31,11 @@ def test_clean_text_drops_nul_and_invisible_edges_but_keeps_joined_emoji() -> No
     assert clean_text("I said\x00 no") == "I said no"
     assert clean_text("\ufeff\u200bhello there\u200b ") == "hello there"
     assert clean_text(f" {family} ") == family
+    heart, flag = (
+        "I love it \u2764\ufe0f",
+        "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",
+    )
+    assert clean_text(heart) == heart and clean_text(f"Home {flag}") == f"Home {flag}"
     assert all(is_blank(text) and clean_text(text) == "" for text in INVISIBLE_ANSWERS)
     assert not is_blank("\u200ba")
 
