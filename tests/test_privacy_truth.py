@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import cast
 
 import pytest
 
 from bot.app import Runtime, build_runtime
 from bot.crypto import generate_key
 from content import Content
+from content.practice import PracticeContent
 from tests.conftest import make_settings
 from tests.support.chat import ChatDriver
 from tests.support.database_dump import all_rows
@@ -98,3 +100,22 @@ def test_consent_yes_keeps_self_check_results_for_progress(
     assert len(kept) == 1 and kept[0]["data"]["answers"]
     chat.command("progress")
     assert "Your latest self-check" in chat.text
+
+
+def test_consent_no_keeps_only_the_rating_numbers_privacy_names(
+    runtime: Runtime, chat: ChatDriver, content: Content
+) -> None:
+    # The practice flow's own helpers, so this follows any change to its safety screen.
+    from tests.test_practice_flow import entries, practise_once, prefs, press_exact, screen_safe
+
+    chat.onboard(consent=False)
+    screen_safe(chat)
+    press_exact(chat, "Partner")
+    practise_once(chat, cast(PracticeContent, content.section("practice")), "Not tonight.", 4)
+
+    assert entries(runtime, "practice_rating") == []  # no rating history without consent
+    (scene,) = entries(runtime, "practice")
+    assert scene.text is None and scene.data == {}  # a bare note that a scene was practised
+    assert prefs(runtime, chat.user_id)["practice_ratings"] == [[1, 4]]  # what /privacy names
+    chat.command("privacy")
+    assert "how sure you felt, as a number from 1 to 5" in chat.text
