@@ -16,16 +16,17 @@ from telegram import BotCommand, Update
 from telegram.ext import Application, ApplicationBuilder, TypeHandler
 from telegram.request import BaseRequest
 
-from bot.crypto import cipher_from_setting
+from bot.crypto import CipherError, cipher_from_setting
 from bot.daily_scheduler import build_daily_scheduler, start_daily_prompts, stop_daily_prompts
 from bot.lean_application import LeanApplication
 from bot.monitoring import Monitor, PollWatchingRequest, no_outbox
 from bot.ordering import PerUserUpdateProcessor
 from bot.rate_limit import ConversationFirstRateLimiter, SendBudget
 from bot.service import TandemService
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.startup import announce_when_running
 from bot.storage.database import create_database_engine, migrate
+from bot.storage.key_rotation import check_keys_open_stored_text
 from bot.telegram_adapter import ChartRenderer, TelegramAdapter, on_error
 from content import Content
 from content.check import load_checked_content
@@ -60,6 +61,11 @@ def build_runtime(
     engine = build_engine(content, admin_ids=settings.admin_ids)
     # Free text is encrypted at rest when ENCRYPTION_KEYS is set (see bot.crypto).
     cipher = cipher_from_setting(",".join(settings.encryption_keys))
+    try:  # refuse to start on keys that open nothing stored, rather than fail every journal
+        check_keys_open_stored_text(database, cipher)
+    except CipherError as exc:
+        database.dispose()
+        raise SettingsError(str(exc)) from None
     service = TandemService(engine, database, cipher)
     return Runtime(settings, content, engine, database, service)
 

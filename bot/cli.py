@@ -7,6 +7,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from bot.crypto import CipherError
 from bot.monitoring import OpsServerError
 from bot.settings import Settings, SettingsError, configure_logging, load_settings
 from bot.startup import EXIT_CONFIGURATION, explain_failure, report_unexpected
@@ -90,6 +91,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OpsServerError as exc:
         print(f"Tandem cannot start: {exc}", file=sys.stderr)
         return EXIT_CONFIGURATION
+    except CipherError as exc:
+        # A stored value no configured key opens: one line, never the value or a key.
+        print(f"Encryption problem: {exc}", file=sys.stderr)
+        return EXIT_CONFIGURATION
     except ContentError as exc:
         print("Content problem:\n" + str(exc), file=sys.stderr)
         return EXIT_CONFIGURATION
@@ -130,6 +135,12 @@ def rotate_keys_command(settings: Settings) -> int:
     if not cipher.encrypts:
         raise SettingsError("ENCRYPTION_KEYS is not set: there is no key to rotate to")
     runtime = build_runtime(settings)
-    count = rotate_stored_text(runtime.database, cipher)
+    try:
+        count = rotate_stored_text(runtime.database, cipher)
+    except CipherError:
+        raise CipherError(
+            "rotate-keys stopped at a stored value no key in ENCRYPTION_KEYS opens; add the key "
+            "it was written with (after the new one) and run it again (what was rotated stays so)"
+        ) from None
     print(f"Re-encrypted {count} stored value(s) with the first key of ENCRYPTION_KEYS.")
     return 0

@@ -7,6 +7,7 @@ path is printed. `/quit` or Ctrl-D leaves.
 
 from __future__ import annotations
 
+import shutil
 import sys
 import textwrap
 from datetime import UTC, datetime
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.app import Runtime, chart_renderer
-from flows.events import Button, Event, EventKind, Reply
+from flows.events import Button, Document, Event, EventKind, Reply
 
 CONSOLE_USER_ID = 1  # one local person; Telegram ids are much larger
 OUTPUT_DIR = Path("data/console")
@@ -76,8 +77,12 @@ class ConsoleChat:
                 picture = self.save("progress.png", self.renderer(reply.chart))
                 self.print(self.say("console.picture_saved", path=picture))
             if reply.document is not None:
-                path = self.save(reply.document.filename, reply.document.data)
-                self.print(self.say("console.file_saved", path=path))
+                documents = [reply.document]
+                if reply.document.export_of is not None:
+                    documents = self.runtime.service.build_export(reply.document.export_of)
+                for document in documents:
+                    path = self.save_document(document)
+                    self.print(self.say("console.file_saved", path=path))
             for row in reply.buttons:
                 labels = []
                 for button in row:
@@ -87,6 +92,15 @@ class ConsoleChat:
             self.print("")
         if numbered:
             self.buttons = numbered
+
+    def save_document(self, document: Document) -> Path:
+        """Move (or write) a document into the output folder."""
+        if not document.path:
+            return self.save(document.filename, document.data)
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        target = self.output_dir / document.filename
+        shutil.move(document.path, target)
+        return target
 
     def save(self, filename: str, data: bytes) -> Path:
         """Write an attachment under the output folder."""

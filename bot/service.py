@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine as DatabaseEngine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from bot.storage.sql_store import SqlStore, TextCipher
 from flows.engine import Engine
-from flows.events import Event, Reply
+from flows.events import Document, Event, Reply
 from flows.ports import ConflictError
 
 logger = logging.getLogger(__name__)
@@ -31,6 +32,15 @@ class TandemService:
         """The person blocked the bot (403): stop sending until they write again."""
         with self.database.begin() as connection:
             SqlStore(connection, self.cipher).mark_inactive(user_id)
+
+    def build_export(self, user_id: int, now: datetime | None = None) -> list[Document]:
+        """A person's /export files, read outside any event's write transaction."""
+        with self.database.connect() as connection:
+            return self.engine.build_export(
+                SqlStore(connection, self.cipher, lock_rows=False),
+                user_id,
+                now or datetime.now(UTC),
+            )
 
     def process(self, event: Event) -> list[Reply]:
         """Handle `event` and commit; a redelivered update returns no replies.

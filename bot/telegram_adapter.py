@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from telegram import (
@@ -24,7 +25,7 @@ from telegram.ext import ContextTypes
 
 from bot.monitoring import IGNORED_KIND, Monitor
 from bot.service import TandemService
-from flows.events import Event, EventKind, Reply
+from flows.events import Document, Event, EventKind, Reply
 
 logger = logging.getLogger(__name__)
 
@@ -36,10 +37,11 @@ def update_to_event(update: Update, now: datetime | None = None) -> Event | None
     now = now or datetime.now(UTC)
     query = update.callback_query
     if query is not None:
-        chat_id = query.message.chat.id if query.message is not None else query.from_user.id
+        if not pressed_in_own_chat(query):
+            return None  # a button under a group's or someone else's message: never answered
         return Event(
             user_id=query.from_user.id,
-            chat_id=chat_id,
+            chat_id=query.from_user.id,
             kind=EventKind.BUTTON,
             now=now,
             payload=query.data or "",
@@ -66,6 +68,28 @@ def update_to_event(update: Update, now: datetime | None = None) -> Event | None
             kind=EventKind.COMMAND, command=command, text=text[entity.length :].strip(), **common
         )
     return Event(kind=EventKind.TEXT, text=text, **common)
+
+
+def pressed_in_own_chat(query: CallbackQuery) -> bool:
+    """Whether a button press comes from the presser's own private chat with the bot.
+
+    A press on a message in a group, or a forged one without a message, must not make Tandem
+    send someone's journal there: in a private chat the chat id is the person's own user id.
+    """
+    message = query.message
+    return (
+        message is not None
+        and message.chat.type == ChatType.PRIVATE
+        and message.chat.id == query.from_user.id
+    )
+
+
+def upload(document: Document) -> InputFile:
+    """The document's bytes for the Bot API, read from its file when it has one."""
+    if document.path:
+        with open(document.path, "rb") as file:  # one part at a time: at most ~50 MB
+            return InputFile(file, filename=document.filename)
+    return InputFile(document.data, filename=document.filename)
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -177,16 +201,25 @@ class TelegramAdapter:
                 )
                 continue
             if reply.document is not None:
-                document = reply.document
-                sent.append(
-                    await bot.send_document(
-                        chat_id,
-                        document=InputFile(document.data, filename=document.filename),
-                        caption=(document.caption or reply.text)[: MessageLimit.CAPTION_LENGTH]
-                        or None,
-                        reply_markup=keyboard(reply),
+                documents = [reply.document]
+                if reply.document.export_of is not None:  # built now, after the commit
+                    documents = await asyncio.to_thread(
+                        self.service.build_export, reply.document.export_of
                     )
-                )
+                for index, document in enumerate(documents):
+                    last = index == len(documents) - 1
+                    sent.append(
+                        await bot.send_document(
+                            chat_id,
+                            document=upload(document),
+                            caption=(document.caption or reply.text)[: MessageLimit.CAPTION_LENGTH]
+                            or None,
+                            reply_markup=keyboard(reply) if last else None,
+                        )
+                    )
+                    if document.path:  # sent: the only copy left is the person's (a failed
+                        # send leaves it; the next export removes it after an hour)
+                        Path(document.path).unlink(missing_ok=True)
                 continue
             parts = split_text(reply.text)
             for index, part in enumerate(parts):

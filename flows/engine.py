@@ -12,13 +12,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from content import Content
-from flows.events import Event, EventKind, Reply
+from flows.events import Document, Event, EventKind, Reply
 from flows.flow import Flow
 from flows.ports import ConversationRecord, EntryRecord, Store, UserRecord
+from flows.text_input import NUL, clean_text
 from flows.turn import FIELD_SEPARATOR, STEP_KEY, STEP_SEPARATOR, Turn
 
 logger = logging.getLogger(__name__)
@@ -84,6 +85,8 @@ class Engine:
         }
         # Asks the consent question again (without the welcome), remembering a waiting command.
         self.ask_consent: Callable[[Turn, list[str]], None] | None = None
+        # Builds a person's /export files from a read of the store (flows.privacy).
+        self.export_builder: Callable[[Turn], list[Document]] | None = None
         # Old state names -> current ones, so people saved in a renamed state land safely.
         self.state_renames: dict[tuple[str, str], tuple[str, str]] = {}
 
@@ -135,6 +138,7 @@ class Engine:
 
     def handle(self, event: Event, store: Store) -> list[Reply]:
         """Handle one event inside the caller's transaction and return the replies."""
+        event = _cleaned(event)
         user, conversation = store.load(event.user_id)
         if user is None:
             user = UserRecord(
@@ -177,8 +181,20 @@ class Engine:
         )
         return turn.replies
 
+    def build_export(self, store: Store, user_id: int, now: datetime) -> list[Document]:
+        """The person's export files, built outside any event (after its commit); [] when
+        there is no such person (any more) or no export feature."""
+        user, _ = store.load(user_id)
+        if user is None or self.export_builder is None:
+            return []
+        event = Event(user_id, user.chat_id, EventKind.COMMAND, now, command="export")
+        turn = Turn(self, event, store, user, HOME_FLOW, HOME_STATE, {})
+        return self.export_builder(turn)
+
     def _touch(self, user: UserRecord, event: Event) -> None:
-        if user.chat_id != event.chat_id:
+        # Only a message the person sent says where they are; a button press never moves the
+        # chat Tandem writes to (a forged press must not redirect someone's journal).
+        if event.kind is not EventKind.BUTTON and user.chat_id != event.chat_id:
             user.chat_id = event.chat_id
         if not user.active:  # they wrote again after blocking us: welcome back
             user.active = True
@@ -206,7 +222,8 @@ class Engine:
             if len(event.text) > MAX_TEXT_CHARS:
                 turn.reply(turn.say("common.too_long", limit=MAX_TEXT_CHARS))
                 self.current_flow(turn).prompt(turn)
-            elif not event.text.strip():
+            elif not event.text:  # nothing visible was typed: nothing to keep
+                turn.reply(turn.say("common.empty_text"))
                 self.current_flow(turn).prompt(turn)
             else:
                 self.current_flow(turn).on_text(turn)
@@ -282,6 +299,14 @@ class Engine:
         """The main menu as rows of two buttons."""
         buttons = [turn.link(item.label_key, item.payload) for item in self.menu_items]
         return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+
+
+def _cleaned(event: Event) -> Event:
+    """The event with its text and payload cleaned (no NULs, no invisible edges)."""
+    text, payload = clean_text(event.text), event.payload.replace(NUL, "")
+    if (text, payload) == (event.text, event.payload):
+        return event
+    return replace(event, text=text, payload=payload)
 
 
 def _carried_over(ctx: dict[str, Any]) -> dict[str, Any]:

@@ -51,11 +51,18 @@ class Button:
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """A file to send, such as a data export."""
+    """A file to send: its bytes, a file on disk (`path`), or a person's export to build.
+
+    A file at `path` belongs to the receiver, which removes it once sent. `export_of` asks the
+    sender to build that person's /export when it sends the reply (`Engine.build_export`),
+    which may give several files.
+    """
 
     filename: str
-    data: bytes
+    data: bytes = b""
     caption: str = ""
+    path: str | None = None
+    export_of: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

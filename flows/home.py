@@ -9,6 +9,7 @@ from flows.events import Button
 from flows.flow import Flow, event_arg, turn_of
 from flows.turn import Turn
 
+CONSENT_ANSWERS = ("yes", "no")
 PENDING_COMMAND_KEY = "pending_command"  # ctx: [name, args] of a command asked for before consent
 
 
@@ -53,8 +54,12 @@ class OnboardingFlow(Flow):
     def record_consent(self, event: EventData) -> None:
         """Store the choice, then run the command that was waiting, or open the menu."""
         turn = turn_of(event)
+        answer = event_arg(event, "arg")
+        if answer not in CONSENT_ANSWERS:  # a forged or garbled button: change nothing
+            turn.engine.stale_button(turn)
+            return
         pending = turn.ctx.get(PENDING_COMMAND_KEY)
-        set_consent(turn, event_arg(event, "arg") == "yes")
+        set_consent(turn, answer == "yes")
         spec = turn.engine.commands.get(pending[0]) if pending else None
         if pending and spec is not None:
             turn.finish()
@@ -176,6 +181,9 @@ def action_go(turn: Turn, arg: str) -> None:
 
 def action_consent(turn: Turn, arg: str) -> None:
     """Global `consent:yes|no` buttons, offered wherever consent can be changed."""
+    if arg not in CONSENT_ANSWERS:  # anything else is not an answer: never flip consent on it
+        turn.engine.stale_button(turn)
+        return
     set_consent(turn, arg == "yes")
     turn.engine.current_flow(turn).prompt(turn)
 

@@ -6,10 +6,18 @@ flows stay free of SQL and a faster storage path can be swapped in without touch
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class StorageFacts:
+    """How this server keeps data, for telling people the truth about it in /privacy."""
+
+    encrypted: bool  # free text is encrypted at rest (ENCRYPTION_KEYS is set)
+    deleted_data_lingers: bool  # deleted rows stay in the database files until space is reused
 
 
 class ConflictError(Exception):
@@ -129,6 +137,10 @@ class Store(Protocol):
     def export_user(self, user_id: int) -> dict[str, list[dict[str, Any]]]:
         """Every stored row about the person, by table, JSON-ready, free text readable."""
 
+    def export_tables(self, user_id: int) -> Iterator[tuple[str, Iterator[dict[str, Any]]]]:
+        """`export_user` table by table, each table's rows one at a time (bounded memory)."""
+        ...
+
     def delete_user(self, user_id: int) -> int:
         """Remove every row about the person from every table; return how many rows went."""
 
@@ -156,6 +168,10 @@ class Store(Protocol):
     def faq_stats(self, *, limit: int = 5, unmatched_limit: int = 10) -> FaqStats:
         """Most asked entries, least helpful entries and recent unmatched questions that were
         sent with their words."""
+
+    def storage_facts(self) -> StorageFacts:
+        """Whether text is encrypted at rest and whether deleted data lingers in the files."""
+        ...
 
     def protect_text(self, text: str) -> str:
         """Text as it may rest in the database (encrypted when keys are configured)."""

@@ -567,11 +567,13 @@ class PracticeFlow(Flow):
             return
         confidence = int(arg)
         level = int(turn.ctx.get("level", practice_level(turn)))
-        turn.keep(
-            RATING_KIND,
-            content_id=turn.ctx.get("scenario"),
-            data={"level": level, "confidence": confidence},
-        )
+        if turn.keeps_words:  # the rating history in the journal is kept only with consent
+            turn.keep(
+                RATING_KIND,
+                content_id=turn.ctx.get("scenario"),
+                data={"level": level, "confidence": confidence},
+            )
+        # The last ratings (numbers only) pick the next level; /privacy says so.
         _append_pref(turn, RATINGS_PREF, [level, confidence], RATINGS_LIMIT)
         step = ladder_step(attempts(turn))
         if step is LadderStep.STAY:

@@ -7,13 +7,20 @@ message can never delete anything).
 
 from __future__ import annotations
 
-import json
 import secrets
+from collections.abc import Iterator
 from typing import Any
 
 from flows.dates import format_date
 from flows.engine import Engine
 from flows.events import Document
+from flows.export_archive import (
+    TELEGRAM_PART_LIMIT,
+    ExportArchive,
+    export_dir,
+    remove_stale_parts,
+)
+from flows.faq import HELD_KEY as FAQ_HELD_KEY
 from flows.home import back_buttons, consent_buttons
 from flows.progress import local_zone
 from flows.safety import PENDING_KEY
@@ -22,8 +29,12 @@ from flows.safety_plan import HELD_KEY as PLAN_HELD_KEY
 from flows.turn import Turn
 
 EXPORT_FORMAT = "tandem-export"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2  # 2: zip parts with the JSON and a readable journal.txt
 EXPORT_PAGE_SIZE = 100  # journal entries read per query while building an export
+EXPORT_PART_LIMIT = TELEGRAM_PART_LIMIT  # bytes per file sent
+# Free text held in a conversation context through `protect_text`, as {key: {"text": ...}}:
+# export reveals it, key rotation re-encrypts it.
+HELD_TEXT_KEYS = (PENDING_KEY, FAQ_HELD_KEY)
 DELETE_ACTION = "del"
 DELETE_NONCE_KEY = "_delete"  # in the current flow's context, like any one-time question
 
@@ -35,38 +46,40 @@ def cmd_privacy(turn: Turn, args: str) -> None:
         *consent_buttons(turn),
         *back_buttons(turn),
     ]
-    turn.reply(turn.say("privacy.text"), rows)
+    facts = turn.store.storage_facts()  # the truth about this server, not a promise
+    text = turn.say(
+        "privacy.text",
+        at_rest=turn.say("privacy.encrypted" if facts.encrypted else "privacy.not_encrypted"),
+        after_delete=turn.say(
+            "privacy.deleted_lingers" if facts.deleted_data_lingers else "privacy.deleted_wiped"
+        ),
+    )
+    turn.reply(text, rows)
 
 
-def export_document(turn: Turn) -> dict[str, Any]:
-    """Everything stored about the person, readable: table by table, free text decrypted."""
-    tables = turn.store.export_user(turn.user.user_id)
-    # The conversation row holds protected text that is not a column of its own: a crisis
-    # message held for the "save it" button. Export it readable like the rest.
-    for conversation in tables.get("conversations", []):
-        pending = (conversation.get("context") or {}).get(PENDING_KEY)
-        if isinstance(pending, dict) and isinstance(pending.get("text"), str):
-            pending["text"] = turn.store.reveal_text(pending["text"])
-        # Safety plan steps held (without consent) until the plan is shown once.
-        held = (conversation.get("context") or {}).get(PLAN_HELD_KEY)
-        if conversation.get("flow") == PLAN_FLOW and isinstance(held, dict):
-            for step_id, protected in held.items():
-                held[step_id] = turn.store.reveal_text(str(protected))
-    return {
-        "format": EXPORT_FORMAT,
-        "version": EXPORT_VERSION,
-        "exported_at": turn.now.isoformat(),
-        "user_id": turn.user.user_id,
-        "journal": readable_journal(turn),
-        "tables": tables,
-    }
+def held_texts_revealed(turn: Turn, conversation: dict[str, Any]) -> dict[str, Any]:
+    """A conversation row with its held texts readable (they are protected, not columns)."""
+    context = conversation.get("context")
+    if not isinstance(context, dict):
+        return conversation
+    for key in HELD_TEXT_KEYS:
+        held = context.get(key)
+        if isinstance(held, dict) and isinstance(held.get("text"), str):
+            held["text"] = turn.store.reveal_text(held["text"])
+    # Safety plan steps held (without consent) until the plan is shown once: {step: text}.
+    plan_held = context.get(PLAN_HELD_KEY)
+    if conversation.get("flow") == PLAN_FLOW and isinstance(plan_held, dict):
+        for step_id, protected in plan_held.items():
+            plan_held[step_id] = turn.store.reveal_text(str(protected))
+    return conversation
 
 
-def readable_journal(turn: Turn) -> list[dict[str, Any]]:
+def journal_items(turn: Turn) -> Iterator[tuple[dict[str, Any], str]]:
     """Every entry as the journal shows it (question, scene or prompt with the answer), newest
-    first: the tables carry only content ids such as "communication-01"."""
+    first, as a JSON item and as readable text: the tables carry only ids like
+    "communication-01"."""
     engine = turn.engine
-    journal: list[dict[str, Any]] = []
+    zone = local_zone(turn.user.timezone)
     offset = 0
     while True:
         # All kinds, not only those with a renderer: the export must be complete.
@@ -76,33 +89,88 @@ def readable_journal(turn: Turn) -> list[dict[str, Any]]:
         for entry in page:
             renderer = engine.journal_renderers.get(entry.kind)
             label_key = f"journal.kind.{entry.kind}"
-            journal.append(
-                {
-                    "date": entry.created_at.isoformat(),
-                    "kind": turn.say(label_key) if turn.content.has(label_key) else entry.kind,
-                    "text": (
-                        renderer(engine.content, entry)
-                        if renderer is not None
-                        else entry.text or ""
-                    ),
-                }
-            )
+            kind = turn.say(label_key) if turn.content.has(label_key) else entry.kind
+            text = renderer(engine.content, entry) if renderer is not None else entry.text or ""
+            local = entry.created_at.astimezone(zone)
+            heading = f"{format_date(turn.content, local.date(), 'long')}, {local:%H:%M} · {kind}"
+            item = {"date": entry.created_at.isoformat(), "kind": kind, "text": text}
+            yield item, f"{heading}\n{text}" if text else heading
         if len(page) < EXPORT_PAGE_SIZE:
-            return journal
+            return
         offset += EXPORT_PAGE_SIZE
 
 
-def cmd_export(turn: Turn, args: str) -> None:
-    """/export: a JSON file with everything stored about the person."""
-    data = json.dumps(export_document(turn), ensure_ascii=False, indent=2, default=str)
+def write_export(turn: Turn, archive: ExportArchive) -> None:
+    """Everything stored about the person into the archive: the journal, then every table."""
+    for item, text in journal_items(turn):
+        archive.journal(item, text)
+    for table, rows in turn.store.export_tables(turn.user.user_id):
+        archive.table(table)  # listed even when empty: the file shows what could be stored
+        for row in rows:
+            if table == "conversations":
+                row = held_texts_revealed(turn, row)
+            archive.row(table, row)
+
+
+def export_caption(turn: Turn) -> str:
+    """The words sent with the export."""
     today = turn.now.astimezone(local_zone(turn.user.timezone)).date()
-    caption = turn.say("export.caption", date=format_date(turn.content, today, "long"))
-    filename = f"tandem-export-{turn.now:%Y-%m-%d}.json"
+    return turn.say("export.caption", date=format_date(turn.content, today, "long"))
+
+
+def cmd_export(turn: Turn, args: str) -> None:
+    """/export: everything stored about the person, as zip files sent after this event.
+
+    The files are built when the reply is sent (`build_export`), after this event's
+    transaction: a large export never holds a write lock, and a reply waiting to be sent is a
+    small request rather than a file.
+    """
+    caption = export_caption(turn)
     turn.reply(
         caption,
         back_buttons(turn),
-        document=Document(filename=filename, data=data.encode("utf-8"), caption=caption),
+        document=Document(
+            filename=f"tandem-export-{turn.now:%Y-%m-%d}.zip",
+            caption=caption,
+            export_of=turn.user.user_id,
+        ),
     )
+
+
+def build_export(turn: Turn) -> list[Document]:
+    """The export's zip parts on disk (split to fit uploads), each as a document to send."""
+    today = turn.now.astimezone(local_zone(turn.user.timezone)).date()
+    header = {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "exported_at": turn.now.isoformat(),
+        "user_id": turn.user.user_id,
+    }
+    folder = export_dir()
+    remove_stale_parts(folder)
+    archive = ExportArchive(
+        header,
+        turn.say("export.journal_title", date=format_date(turn.content, today, "long")),
+        folder=folder,
+        part_limit=EXPORT_PART_LIMIT,
+    )
+    try:
+        write_export(turn, archive)
+        parts = archive.finish()
+    except BaseException:
+        archive.discard()  # nothing half-written is left on disk
+        raise
+    caption = export_caption(turn)
+    stem = f"tandem-export-{turn.now:%Y-%m-%d}"
+    documents = []
+    for number, path in enumerate(parts, start=1):
+        if len(parts) == 1:
+            filename, text = f"{stem}.zip", caption
+        else:
+            filename = f"{stem}-part-{number}-of-{len(parts)}.zip"
+            text = f"{caption}\n\n{turn.say('export.part', part=number, parts=len(parts))}"
+        documents.append(Document(filename=filename, caption=text, path=str(path)))
+    return documents
 
 
 def cmd_delete(turn: Turn, args: str) -> None:
@@ -136,5 +204,6 @@ def register(engine: Engine) -> None:
     """Add /privacy, /export and /delete."""
     engine.add_command("privacy", cmd_privacy, "privacy.command", order=80)
     engine.add_command("export", cmd_export, "export.command", order=81)
+    engine.export_builder = build_export
     engine.add_command("delete", cmd_delete, "delete.command", order=82)
     engine.add_action(DELETE_ACTION, action_delete)

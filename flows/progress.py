@@ -241,8 +241,9 @@ def show_progress(turn: Turn) -> None:
     points, first = _history(turn)
     activity = _activity(turn)
     if first is None:
+        empty = "progress.empty" if turn.keeps_words else "progress.empty_not_kept"
         turn.reply(
-            "\n\n".join([turn.say("progress.empty"), activity]),
+            "\n\n".join([turn.say(empty), activity]),
             [[turn.link("progress.take_selfcheck", "go:selfcheck")], *back_buttons(turn)],
         )
         return

@@ -223,11 +223,12 @@ class SelfCheckFlow(Flow):
     def complete(self, turn: Turn, answers: dict[str, int]) -> None:
         """Score, keep the result, and show it dimension by dimension with next steps."""
         scores = score_answers(answers, self.selfcheck)
-        turn.keep(
-            ENTRY_KIND,
-            content_id=ENTRY_KIND,
-            data={"scores": scores.as_mapping(), "answers": dict(answers)},
-        )
+        if turn.keeps_words:  # answers and results are kept only with consent, like words
+            turn.keep(
+                ENTRY_KIND,
+                content_id=ENTRY_KIND,
+                data={"scores": scores.as_mapping(), "answers": dict(answers)},
+            )
         clear_progress(turn)
         turn.reply(turn.say("selfcheck.result_intro"))
         for result in scores.dimensions:
@@ -263,8 +264,11 @@ class SelfCheckFlow(Flow):
                     )
                 )
             turn.reply(text, [[button] for button in buttons])
+        outro = turn.say("selfcheck.result_outro")
+        if not turn.keeps_words:
+            outro = f"{outro}\n\n{turn.say('selfcheck.result_not_kept')}"
         turn.reply(
-            turn.say("selfcheck.result_outro"),
+            outro,
             [[turn.link("menu.progress", "go:progress"), turn.link("common.menu", "go:menu")]],
         )
         turn.finish()

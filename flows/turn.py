@@ -126,7 +126,7 @@ class Turn:
 
     @property
     def keeps_words(self) -> bool:
-        """Whether the person agreed that Tandem keeps their free text."""
+        """Whether the person agreed that Tandem keeps their words, answers and choices."""
         return bool(self.user.consent)
 
     def keep(
@@ -137,12 +137,14 @@ class Turn:
         text: str | None = None,
         data: dict[str, Any] | None = None,
     ) -> int:
-        """Store an entry; free text only with the person's consent."""
+        """Store an entry; its words (`text`) and answers or choices (`data`) only with the
+        person's consent. Without it, only a bare note of the activity is kept: its kind, which
+        question or scene (`content_id`), and when, which is what /privacy says."""
         return self.store.add_entry(
             self.user.user_id,
             kind,
             content_id=content_id,
             text=text if self.keeps_words else None,
-            data=data,
+            data=data if self.keeps_words else None,
             created_at=self.now,
         )

@@ -213,7 +213,8 @@ def test_answer_now_keeps_the_answer_linked_to_the_prompt(
         entries = SqlStore(connection, runtime.service.cipher).list_entries(4242, kinds=["daily"])
     assert len(entries) == 1
     assert entries[0].content_id == prompt.id
-    assert entries[0].data == {"date": "2026-03-02"}
+    # Without consent only a bare note is kept: which prompt and when (created_at).
+    assert entries[0].data == ({"date": "2026-03-02"} if consent else None)
     if consent:
         assert "in your journal" in chat.text
         assert entries[0].text == "I said no to an extra shift and felt fine."

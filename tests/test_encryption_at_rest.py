@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 import pytest
@@ -15,6 +14,7 @@ from content import Content
 from tests.conftest import make_settings
 from tests.support.chat import ChatDriver
 from tests.support.database_dump import all_rows, dump_text
+from tests.support.export_files import read_documents, read_export
 
 ANSWERS = ["I agree too fast", "I am scared they'll leave", "I'd ask for an evening alone"]
 FIRST_KEY = generate_key()
@@ -58,10 +58,9 @@ def test_answers_rest_encrypted_but_read_back_plain(encrypted: Runtime) -> None:
     assert all(answer in chat.text for answer in ANSWERS)
 
     chat.command("export")
-    (document,) = [r.document for r in chat.replies if r.document is not None]
-    data = json.loads(document.data)
-    assert sorted(e["text"] for e in data["tables"]["entries"]) == sorted(ANSWERS)
-    assert ENCRYPTED_PREFIX not in document.data.decode()
+    export = read_export(chat.service, chat.replies)
+    assert sorted(e["text"] for e in export.data["tables"]["entries"]) == sorted(ANSWERS)
+    assert ENCRYPTED_PREFIX.encode() not in export.raw
 
 
 def test_a_held_crisis_message_is_encrypted_too_and_exports_plain(encrypted: Runtime) -> None:
@@ -69,9 +68,13 @@ def test_a_held_crisis_message_is_encrypted_too_and_exports_plain(encrypted: Run
     chat.onboard()
     chat.send("I keep thinking about suicide")
     assert "I keep thinking about suicide" not in dump_text(encrypted.database)
-    chat.command("export")  # /export is the next event: the held message is still there
-    (document,) = [r.document for r in chat.replies if r.document is not None]
-    assert "I keep thinking about suicide" in document.data.decode()
+    # While it is held, an export built from the database shows it readable, never a token.
+    export = read_documents(encrypted.service.build_export(chat.user_id))
+    assert b"I keep thinking about suicide" in export.raw
+    assert ENCRYPTED_PREFIX.encode() not in export.raw
+    # /export is an event of its own: it lets the unsaved message go, so its file has none.
+    chat.command("export")
+    assert b"suicide" not in read_export(encrypted.service, chat.replies).raw
 
 
 def test_rows_written_before_encryption_stay_readable(database_url: str, content: Content) -> None:

@@ -14,6 +14,7 @@ from bot.storage.sql_store import personal_tables
 from flows.events import Reply
 from tests.support.chat import ChatDriver
 from tests.support.database_dump import all_rows, dump_text, position
+from tests.support.export_files import read_export
 
 ANSWERS = ["I hint instead of asking", "I go quiet for days", "Next time I'll say it plainly"]
 
@@ -30,8 +31,7 @@ def exported(chat: ChatDriver) -> tuple[Reply, dict[str, Any]]:
     """Run /export and return the document reply and its parsed JSON."""
     chat.command("export")
     (reply,) = [r for r in chat.replies if r.document is not None]
-    assert reply.document is not None
-    return reply, json.loads(reply.document.data.decode("utf-8"))
+    return reply, read_export(chat.service, chat.replies).data
 
 
 def test_privacy_explains_what_why_how_long_who_and_telegram(chat: ChatDriver) -> None:
@@ -52,7 +52,7 @@ def test_export_is_a_readable_json_document_with_everything(
     reply, data = exported(chat)
     assert reply.document is not None
     assert reply.document.filename.startswith("tandem-export-")
-    assert reply.document.filename.endswith(".json")
+    assert reply.document.filename.endswith(".zip")
     assert "keep it somewhere private" in reply.document.caption
     assert data["format"] == "tandem-export" and data["user_id"] == chat.user_id
     tables = data["tables"]

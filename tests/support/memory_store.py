@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from itertools import count
@@ -21,6 +21,7 @@ from flows.ports import (
     ConversationRecord,
     EntryRecord,
     FaqStats,
+    StorageFacts,
     UserRecord,
 )
 
@@ -143,6 +144,11 @@ class MemoryStore:
             "faq_queries": [asdict(q) for q in self.faq_queries if q.user_id == user_id],
         }
 
+    def export_tables(self, user_id: int) -> Iterator[tuple[str, Iterator[dict[str, Any]]]]:
+        """`export_user`, table by table."""
+        for table, rows in self.export_user(user_id).items():
+            yield table, iter(rows)
+
     def delete_user(self, user_id: int) -> int:
         """Forget the person everywhere."""
         before = (
@@ -228,6 +234,10 @@ class MemoryStore:
             least_helpful=unhelpful[:limit],
             unmatched=unmatched[:unmatched_limit],
         )
+
+    def storage_facts(self) -> StorageFacts:
+        """Nothing is encrypted, and nothing outlives a deletion, in memory."""
+        return StorageFacts(encrypted=False, deleted_data_lingers=False)
 
     def protect_text(self, text: str) -> str:
         """No encryption in memory."""
