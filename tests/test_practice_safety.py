@@ -177,7 +177,7 @@ def test_without_consent_the_screen_answers_are_held_only_for_the_session(
     chat.command("practice")  # a new session: asked again, nothing was remembered
     assert "what is it usually like?" in chat.text
     chat.command("privacy")
-    assert "without your agreement I use them only while you practise" in chat.text
+    assert "if you said no, I use those only while you practise" in chat.text
 
 
 def test_the_safety_screen_asks_for_the_country_when_it_shows_help(

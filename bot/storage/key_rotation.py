@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, Text, select, update
+from sqlalchemy import Connection, Engine, Table, Text, inspect, select, update
 
 from bot.crypto import ENCRYPTED_PREFIX, CipherError, TextCipher
 from bot.storage.sql_store import conversations, personal_tables
@@ -173,7 +173,11 @@ def stored_encrypted_sample(database: Engine, size: int = SAMPLE_SIZE) -> list[s
     """Up to `size` encrypted values as stored, newest rows first, from every free-text column."""
     sample: list[str] = []
     with database.connect() as connection:
+        # A database not migrated yet (e.g. `python -m bot status` on a new file) holds nothing.
+        existing = set(inspect(connection).get_table_names())
         for table, name in text_columns():
+            if table.name not in existing:
+                continue
             (key,) = table.primary_key.columns
             column = table.c[name]
             rows = connection.execute(
