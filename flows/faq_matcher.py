@@ -72,8 +72,8 @@ UNTOPICAL_OFF_TOPIC_FACTOR = 0.5
 OTHER_FIELD_MIN_EXAMPLES = 3
 OTHER_FIELD_TOPICAL_WORDS = 2
 # Softmax training: full-batch gradient descent; class weights balanced by this power.
-TRAIN_STEPS = 100
-TRAIN_RATE = 20.0
+TRAIN_STEPS = 200
+TRAIN_RATE = 30.0
 TRAIN_L2 = 3e-4
 BALANCE_POWER = 0.5
 MAX_ALTERNATIVES = 3
