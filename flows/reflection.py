@@ -191,7 +191,8 @@ class ReflectionFlow(Flow):
         themes that may be suggested: one that can stir up old pain is only ever chosen."""
         visits = turn.user.prefs.get(THEMES_PREF, {})
         themes = [t for t in self.content.reflection.themes if t.suggested]
-        return min(themes or self.content.reflection.themes, key=lambda t: int(visits.get(t.id, 0)))
+        themes = themes or list(self.content.reflection.themes)
+        return min(themes, key=lambda t: int(visits.get(t.id, 0)))
 
 
 def render_reflection_entry(content: Any, entry: EntryRecord) -> str:
