@@ -12,6 +12,7 @@ from types import MappingProxyType
 from typing import Any
 
 import yaml
+from rapidfuzz import fuzz
 
 from content.errors import ContentError
 
@@ -27,13 +28,34 @@ MIN_PER_CONTEXT = 8
 MIN_GUILT = 6
 # A self-check suggestion focuses practice on one dimension; it needs scenes at every level.
 MIN_PER_DIMENSION_LEVEL = 2
-MAX_EXAMPLES = 2
+# Every scene shows at least two example replies, in different voices, so that no single
+# wording reads as "the right answer".
+MIN_EXAMPLES = 2
+MAX_EXAMPLES = 3
 # Far below Telegram's 4096: a scene, its header and the question share one message.
 MAX_SCENE_CHARS = 600
 MAX_EXAMPLE_CHARS = 300
 MAX_TEXT_CHARS = 1500
 # Observation texts may only use this placeholder (filled with the person's own fragment).
 OBSERVATION_PLACEHOLDERS = frozenset({"quote"})
+
+# Two scenes whose wording overlaps this much (rapidfuzz token-set ratio over their content
+# words, 0-100) are the same scene told twice. Distinct scenes in the library stay under ~65;
+# a copy with a few words changed scores over 85.
+NEAR_DUPLICATE_SCENE_RATIO = 75
+# Two example replies of one scene this alike (plain ratio) are one voice, not two.
+SAME_VOICE_RATIO = 80
+# Words that say nothing about what a scene is about, left out before comparing scenes.
+_FILLER_WORDS = frozenset(
+    re.findall(
+        r"[a-z]+",
+        "a an the and or but if of to in on at for with from by as is are was were be been am i"
+        " you your it its this that they them their he she his her we our us me my so just can"
+        " could would will do does did not no have has had what when who how all some any one"
+        " up out about than then too very also only into over after before because while",
+    )
+)
+_WORD = re.compile(r"[a-z]+")
 
 _SCENARIO_FIELDS = ("id", "context", "difficulty", "dimension", "request", "scene", "examples")
 _ID_PATTERN = re.compile(r"^[a-z]+-\d{2}$")
@@ -137,8 +159,12 @@ def _parse_scenario(index: int, raw: object, problems: list[str]) -> Scenario | 
     examples: list[str] = []
     raw_examples = raw.get("examples")
     if "examples" in raw:
-        if not isinstance(raw_examples, list) or not 1 <= len(raw_examples) <= MAX_EXAMPLES:
-            problems.append(f"{where}: examples must be a list of 1 or 2 replies")
+        if not isinstance(raw_examples, list) or not (
+            MIN_EXAMPLES <= len(raw_examples) <= MAX_EXAMPLES
+        ):
+            problems.append(
+                f"{where}: examples must be a list of {MIN_EXAMPLES} to {MAX_EXAMPLES} replies"
+            )
         else:
             for number, example in enumerate(raw_examples, start=1):
                 text = _check_text(
@@ -157,6 +183,25 @@ def _parse_scenario(index: int, raw: object, problems: list[str]) -> Scenario | 
         request=str(raw["request"]),
         scene=" ".join(scene.split()),
         examples=tuple(examples),
+    )
+
+
+def _topic_words(text: str) -> str:
+    """A text's words without fillers, for comparing what two texts are about."""
+    return " ".join(w for w in _WORD.findall(text.lower()) if w not in _FILLER_WORDS)
+
+
+def near_duplicate_scenes(scenarios: Iterable[Scenario]) -> list[tuple[str, str, float]]:
+    """Pairs of scenes told twice (id, id, similarity), most alike first."""
+    keyed = [(scenario.id, _topic_words(scenario.scene)) for scenario in scenarios]
+    pairs = [
+        (first_id, second_id, fuzz.token_set_ratio(first, second))
+        for index, (first_id, first) in enumerate(keyed)
+        for second_id, second in keyed[index + 1 :]
+    ]
+    return sorted(
+        (pair for pair in pairs if pair[2] >= NEAR_DUPLICATE_SCENE_RATIO),
+        key=lambda pair: -pair[2],
     )
 
 
@@ -191,6 +236,19 @@ def _check_library(scenarios: list[Scenario], problems: list[str]) -> None:
                     f"scenarios: {count} {dimension} scenario(s) at difficulty {level},"
                     f" at least {MIN_PER_DIMENSION_LEVEL} needed"
                 )
+    for first_id, second_id, ratio in near_duplicate_scenes(scenarios):
+        problems.append(
+            f"scenarios: {first_id} and {second_id} are near-duplicates ({ratio:.0f}% alike),"
+            " keep one or make them differ"
+        )
+    for scenario in scenarios:
+        for index, example in enumerate(scenario.examples):
+            for other in scenario.examples[index + 1 :]:
+                if fuzz.ratio(example.lower(), other.lower()) >= SAME_VOICE_RATIO:
+                    problems.append(
+                        f"scenario {scenario.id}: two examples say almost the same thing,"
+                        " write them in different voices"
+                    )
     guilt = sum(1 for s in scenarios if s.request == "guilt")
     if guilt < MIN_GUILT:
         problems.append(f"scenarios: {guilt} guilt-trip scenarios, at least {MIN_GUILT} needed")
