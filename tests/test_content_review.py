@@ -44,10 +44,15 @@ def reviewed_texts(content: Content) -> Iterator[tuple[str, str]]:
         yield f"reflection {theme.id} next step", theme.next_step
         for question in theme.questions:
             yield f"reflection {question.id}", question.text
-    for scenario in load_practice().scenarios:
+    practice = load_practice()
+    for scenario in practice.scenarios:
         yield f"practice {scenario.id} scene", scenario.scene
         for number, example in enumerate(scenario.examples, start=1):
             yield f"practice {scenario.id} example {number}", example
+    for upcoming in practice.upcoming:
+        yield f"practice {upcoming.id} scene", upcoming.scene
+        for number, example in enumerate(upcoming.examples, start=1):
+            yield f"practice {upcoming.id} example {number}", example
     for prompt in load_daily().prompts:
         yield f"daily {prompt.id}", prompt.text
 

@@ -13,9 +13,12 @@ import yaml
 
 from content.errors import ContentError
 from content.practice import (
+    CONTEXTS,
+    DIFFICULTIES,
     MIN_EXAMPLES,
     NEAR_DUPLICATE_SCENE_RATIO,
     PRACTICE_PATH,
+    UPCOMING_KINDS,
     PracticeContent,
     load_practice,
     near_duplicate_scenes,
@@ -121,3 +124,43 @@ def test_covering_and_lending_for_drinking_are_both_rehearsed(practice: Practice
     drinking = [s for s in practice.scenarios if re.search(r"\bdr[ai]nk", s.scene.lower())]
     assert any(s.request == "money" for s in drinking)
     assert any("say" in s.scene.lower() and s.request == "favour" for s in drinking)
+
+
+def test_upcoming_kinds_cover_every_part_of_life_and_level(practice: PracticeContent) -> None:
+    """Asking for a need and accepting help: 8+ scenes each, all contexts and levels."""
+    for kind in UPCOMING_KINDS:
+        scenes = [s for s in practice.upcoming if s.kind == kind]
+        assert len(scenes) >= 8, kind
+        assert {s.context for s in scenes} == set(CONTEXTS), kind
+        assert {s.difficulty for s in scenes} == set(DIFFICULTIES), kind
+        assert all(len(s.examples) >= MIN_EXAMPLES for s in scenes), kind
+    # Not offered yet: the flow draws scenes from `scenarios` only.
+    assert not {s.id for s in practice.upcoming} & {s.id for s in practice.scenarios}
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            lambda scene: scene["examples"].__setitem__(0, "Sorry, I'd like Sunday morning."),
+            "'Sorry' undoes it",
+        ),
+        (lambda scene: scene.update(kind="accept"), "id must look like 'accept-partner-01'"),
+        (lambda scene: scene["examples"].__setitem__(1, "Can we keep Sunday free?"), "ask from I"),
+        (lambda scene: scene.update(scene="No quote here."), "must end with what the other"),
+    ],
+)
+def test_upcoming_problems_are_reported(raw: dict[str, Any], change: Any, expected: str) -> None:
+    """An apologetic request, a wrong id, a request not in I words, a scene without a line."""
+    broken = copy.deepcopy(raw)
+    change(broken["upcoming"][0])
+    with pytest.raises(ContentError, match=expected):
+        parse_practice(broken, OBSERVATION_IDS)
+
+
+def test_an_upcoming_kind_without_enough_scenes_is_reported(raw: dict[str, Any]) -> None:
+    """Dropping the accept scenes fails loudly."""
+    broken = copy.deepcopy(raw)
+    broken["upcoming"] = [s for s in broken["upcoming"] if s["kind"] != "accept"]
+    with pytest.raises(ContentError, match="0 accept scenes, at least 8 needed"):
+        parse_practice(broken, OBSERVATION_IDS)
