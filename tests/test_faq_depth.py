@@ -55,6 +55,7 @@ def test_depth_entries_exist_with_enough_wordings(faq: FaqContent, entry_id: str
         ("is-codependency-a-diagnosis", ("not a diagnosis", "dsm-5", "icd-11", "addiction")),
         ("codependency-and-attachment", ("anxious attachment", "not the same")),
         ("friend-in-crisis", ("/sos", "crisis line", "do not keep it secret")),
+        ("guilt-after-saying-no", ("not the same as fear", "afraid", "/sos", "/practice")),
         ("co-parenting-boundaries", ("/sos", "children")),
         ("causes-of-codependency", ("drank", "adult children of alcoholics", "where it started")),
     ],
@@ -66,6 +67,9 @@ def test_answers_say_what_matters(faq: FaqContent, entry_id: str, phrases: tuple
     answer = entry.answer.lower()
     for phrase in phrases:
         assert phrase in answer, phrase
+    # Guilt or pushback after a no is never sold as progress (fear is set apart instead).
+    for framing in ("doing something new", "did something new", "sign of progress"):
+        assert framing not in answer, framing
 
 
 @pytest.mark.parametrize(
