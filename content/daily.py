@@ -18,10 +18,18 @@ from content.errors import ContentError
 
 DAILY_YAML = Path(__file__).with_name("daily.yaml")
 
-# The four dimensions of the seed article plus recognizing the pattern; same ids as reflection.
-DAILY_THEMES: tuple[str, ...] = ("boundaries", "self-worth", "communication", "balance", "pattern")
-MIN_PROMPTS = 60
-MIN_PROMPTS_PER_THEME = 12
+# The four dimensions of the seed article, recognizing the pattern and where it started (the
+# home one grew up in); same ids as reflection.
+DAILY_THEMES: tuple[str, ...] = (
+    "boundaries",
+    "self-worth",
+    "communication",
+    "balance",
+    "pattern",
+    "origins",
+)
+MIN_PROMPTS_PER_THEME = 20
+MIN_PROMPTS = MIN_PROMPTS_PER_THEME * len(DAILY_THEMES)
 MAX_PROMPT_CHARS = 200
 # Far below Telegram's 4096 so a filled-in template never comes near the limit.
 MAX_TEXT_CHARS = 600
@@ -84,11 +92,13 @@ TEXT_PLACEHOLDERS: dict[str, frozenset[str]] = {
 
 @dataclass(frozen=True)
 class DailyPrompt:
-    """One small question for today, tagged with the theme it belongs to."""
+    """One small question for today, tagged with the theme it belongs to. `confronts` marks a
+    prompt that nudges toward telling someone no or raising something hard with them."""
 
     id: str
     theme: str
     text: str
+    confronts: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,7 +143,7 @@ def _parse_prompts(raw: Any, problems: list[str]) -> tuple[DailyPrompt, ...]:
         if not isinstance(item, dict):
             problems.append(f"{where} must be a mapping with id, theme and text")
             continue
-        extra = set(item) - {"id", "theme", "text"}
+        extra = set(item) - {"id", "theme", "text", "confronts"}
         if extra:
             problems.append(f"{where} has unknown fields: {', '.join(sorted(map(str, extra)))}")
         prompt_id, theme, text = item.get("id"), item.get("theme"), item.get("text")
@@ -158,7 +168,11 @@ def _parse_prompts(raw: Any, problems: list[str]) -> tuple[DailyPrompt, ...]:
         if "{" in text or "}" in text:
             # Prompts are inserted into templates; braces would read as placeholders.
             problems.append(f"{where}: text must not contain braces")
-        prompts.append(DailyPrompt(id=prompt_id, theme=theme, text=text))
+        confronts = item.get("confronts", False)
+        if not isinstance(confronts, bool):
+            problems.append(f"{where}: confronts must be true or false")
+            confronts = False
+        prompts.append(DailyPrompt(id=prompt_id, theme=theme, text=text, confronts=confronts))
     if len(raw) < MIN_PROMPTS:
         problems.append(f"daily: {len(raw)} prompts, at least {MIN_PROMPTS} needed")
     per_theme = Counter(prompt.theme for prompt in prompts)

@@ -28,6 +28,8 @@ class Theme:
     blurb: str
     next_step: str
     questions: tuple[Question, ...]
+    # False for themes that may stir up old pain: offered in the list, never suggested.
+    suggested: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,12 +76,16 @@ def parse_reflection(raw: dict[str, Any]) -> ReflectionContent:
                 problems.append(f"{where}: duplicate question id {q['id']}")
             seen_questions.add(q["id"])
             questions.append(Question(id=str(q["id"]), text=str(q["text"]).strip()))
+        suggested = item.get("suggest", True)
+        if not isinstance(suggested, bool):
+            problems.append(f"{where}: 'suggest' must be true or false")
+            suggested = True
         if len(questions) < MIN_QUESTIONS_PER_THEME:
             problems.append(
                 f"{where}: theme '{fields['id']}' has {len(questions)} questions, "
                 f"needs at least {MIN_QUESTIONS_PER_THEME}"
             )
-        themes.append(Theme(questions=tuple(questions), **fields))
+        themes.append(Theme(questions=tuple(questions), suggested=suggested, **fields))
     ids = [t.id for t in themes]
     for required in REQUIRED_THEMES:
         if required not in ids:

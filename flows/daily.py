@@ -8,6 +8,7 @@ texts and button payloads stay next to the code that answers them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -30,6 +31,7 @@ from flows.engine import HOME_FLOW, Engine
 from flows.events import Button, Reply
 from flows.flow import Flow, event_arg, turn_of
 from flows.ports import EntryRecord, UserRecord
+from flows.practice import SAFETY_PREF
 from flows.turn import Turn
 
 FLOW_NAME = "daily"
@@ -98,6 +100,23 @@ def is_paused(user: UserRecord, now: datetime) -> bool:
     """Whether a pause is running (the person's local today is before its end)."""
     paused = user.daily_paused_until
     return paused is not None and local_today(user, now) < paused
+
+
+def practice_unsafe(prefs: Mapping[str, Any]) -> bool:
+    """Whether the practice safety screen limited or paused practice: some relationship is not
+    safe to say no in, or the person said (or would rather not say whether) someone hurts them."""
+    answers = prefs.get(SAFETY_PREF)
+    if not isinstance(answers, Mapping):
+        return False
+    return bool(answers.get("unsafe")) or answers.get("hurt") in ("yes", "skip")
+
+
+def prompts_for(prompts: Sequence[DailyPrompt], prefs: Mapping[str, Any]) -> list[DailyPrompt]:
+    """The prompts one person may get: none that nudges toward confronting someone while their
+    practice is limited or paused for safety."""
+    if not practice_unsafe(prefs):
+        return list(prompts)
+    return [prompt for prompt in prompts if not prompt.confronts]
 
 
 # The prompt message (sent by the scheduler in bot/)

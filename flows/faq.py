@@ -96,6 +96,19 @@ def show_list(turn: Turn, page: int = 0) -> None:
     turn.reply(header, [*rows, *back_buttons(turn)])
 
 
+def answer_text(turn: Turn, entry: FaqEntry) -> str:
+    """An entry's answer; "what can Tandem do" also lists the commands registered now."""
+    if entry.id != CAPABILITY_ENTRY:
+        return entry.answer
+    # Built from the engine, not written in the YAML, so a new command shows up by itself.
+    commands = [
+        f"/{spec.name} — {turn.say(spec.description_key)}"
+        for spec in turn.engine.visible_commands()
+        if spec.description_key
+    ]
+    return "\n".join([entry.answer, "", *commands, "", turn.say("faq.capability_outro")])
+
+
 def show_answer(turn: Turn, entry: FaqEntry, query_id: int) -> None:
     """The answer, the vote buttons, and buttons for related entries."""
     faq = faq_content(turn)
@@ -109,7 +122,7 @@ def show_answer(turn: Turn, entry: FaqEntry, query_id: int) -> None:
         related = faq.entry(related_id)
         if related is not None:
             rows.append([_entry_button(related, f"{ACTION}:a:{related.id}")])
-    text = f"{entry.question}\n\n{entry.answer}\n\n{turn.say('faq.did_this_help')}"
+    text = f"{entry.question}\n\n{answer_text(turn, entry)}\n\n{turn.say('faq.did_this_help')}"
     turn.reply(text, [*rows, *back_buttons(turn)])
 
 

@@ -72,8 +72,8 @@ UNTOPICAL_OFF_TOPIC_FACTOR = 0.5
 OTHER_FIELD_MIN_EXAMPLES = 3
 OTHER_FIELD_TOPICAL_WORDS = 2
 # Softmax training: full-batch gradient descent; class weights balanced by this power.
-TRAIN_STEPS = 100
-TRAIN_RATE = 20.0
+TRAIN_STEPS = 200
+TRAIN_RATE = 30.0
 TRAIN_L2 = 3e-4
 BALANCE_POWER = 0.5
 MAX_ALTERNATIVES = 3
@@ -264,6 +264,17 @@ SYNONYM_GROUPS: Mapping[str, Sequence[str]] = {
     "depend": ("rely", "relying", "relies", "reliance", "lean", "leaning", "dependent",
                "dependence", "dependency", "depending", "needing"),
     "affect": ("impact", "effect", "effects", "affects", "impacts"),
+    # Drinking and drug use: people name the substance, not "addiction".
+    "addiction": (
+        "addicted", "addict", "addicts", "alcohol", "alcoholic", "alcoholism", "drink",
+        "drinks", "drinking", "drunk", "booze", "drugs", "drug", "cocaine", "heroin", "weed",
+        "opioids", "hungover", "hangover", "sober", "sobriety",
+    ),
+    "lie": ("lying", "lied", "lies", "cover", "covering", "excuses"),
+    "ill": ("sick", "illness", "disease", "cancer", "dementia", "stroke", "disabled",
+            "disability", "chronic"),
+    "diagnosis": ("diagnose", "diagnosed", "disorder", "dsm", "icd", "clinical", "psychiatric",
+                  "condition"),
     # In a chat, typing is writing: "what happens to what i type" is a privacy question.
     "write": ("type", "typed", "typing", "types", "wrote", "written", "writing"),
 }

@@ -187,9 +187,12 @@ class ReflectionFlow(Flow):
         turn.finish()
 
     def suggest_theme(self, turn: Turn) -> Theme:
-        """The theme visited least so far (ties: the order themes are listed in)."""
+        """The theme visited least so far (ties: the order themes are listed in), among the
+        themes that may be suggested: one that can stir up old pain is only ever chosen."""
         visits = turn.user.prefs.get(THEMES_PREF, {})
-        return min(self.content.reflection.themes, key=lambda t: int(visits.get(t.id, 0)))
+        themes = [t for t in self.content.reflection.themes if t.suggested]
+        themes = themes or list(self.content.reflection.themes)
+        return min(themes, key=lambda t: int(visits.get(t.id, 0)))
 
 
 def render_reflection_entry(content: Any, entry: EntryRecord) -> str:

@@ -18,7 +18,7 @@ def test_content_is_consistent_with_the_code() -> None:
     assert check_content() == []
 
 
-def test_reflection_has_five_themes_of_at_least_eight_questions(content) -> None:
+def test_reflection_has_six_themes_of_at_least_eight_questions(content) -> None:
     themes = content.reflection.themes
     assert [t.id for t in themes] == [
         "boundaries",
@@ -26,6 +26,7 @@ def test_reflection_has_five_themes_of_at_least_eight_questions(content) -> None
         "communication",
         "balance",
         "pattern",
+        "origins",
     ]
     assert all(len(t.questions) >= 8 for t in themes)
 

@@ -42,10 +42,10 @@ def raw() -> dict[str, Any]:
 
 def test_real_file_is_valid_and_big_enough() -> None:
     content = load_daily()
-    assert len(content.prompts) >= 65
+    assert len(content.prompts) >= 120
     per_theme = Counter(prompt.theme for prompt in content.prompts)
     assert set(per_theme) == set(DAILY_THEMES)
-    assert min(per_theme.values()) >= 12
+    assert min(per_theme.values()) >= 20
     assert set(content.texts) == set(TEXT_PLACEHOLDERS)
 
 
@@ -160,7 +160,7 @@ BROKEN_CASES = [
     ("bad theme", "theme must be one of"),
     ("too long", "at most 200"),
     ("braces", "must not contain braces"),
-    ("too few", "at least 60 needed"),
+    ("too few", "at least 120 needed"),
     ("theme short", "theme balance has 5 prompts"),
     ("missing text", "daily.button.pause is missing"),
     ("unused text", "daily.unused.thing is not used"),

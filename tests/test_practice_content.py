@@ -14,6 +14,8 @@ from content.practice import (
     CONTEXTS,
     DIFFICULTIES,
     DIMENSIONS,
+    MAX_EXAMPLES,
+    MIN_EXAMPLES,
     PRACTICE_PATH,
     REQUESTS,
     PracticeContent,
@@ -79,7 +81,7 @@ def test_scenes_are_short_and_end_with_the_other_person(practice: PracticeConten
     for scenario in practice.scenarios:
         assert scenario.scene.endswith('"'), scenario.id
         assert "What would you say" not in scenario.scene
-        assert 1 <= len(scenario.examples) <= 2
+        assert MIN_EXAMPLES <= len(scenario.examples) <= MAX_EXAMPLES
 
 
 def test_every_observation_has_a_text(practice: PracticeContent) -> None:

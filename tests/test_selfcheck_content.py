@@ -89,9 +89,11 @@ def test_no_shaming_or_diagnostic_words(content: SelfCheckContent) -> None:
 
 
 def test_result_and_intro_say_it_is_not_a_diagnosis(content: SelfCheckContent) -> None:
-    """The framing is part of the content, not an afterthought."""
+    """The framing is part of the content, not an afterthought: a reflection aid written for
+    Tandem, not a validated test and not a diagnosis."""
     for key in ("selfcheck.intro", "selfcheck.result_intro"):
-        assert "not a diagnosis" in content.texts[key], key
+        for phrase in ("not a diagnosis", "reflection aid written for Tandem", "not a validated"):
+            assert phrase in content.texts[key], (key, phrase)
 
 
 def test_scale_labels_fit_a_phone_button(content: SelfCheckContent) -> None:

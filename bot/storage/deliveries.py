@@ -35,7 +35,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.storage.models import Delivery, Entry, User
 from content.daily import DAILY_THEMES, DailyPrompt
-from flows.daily import SEEN_PREF
+from flows.daily import SEEN_PREF, prompts_for
 from flows.daily_schedule import choose_prompt, local_date_of, plan_delivery, seen_after
 
 logger = logging.getLogger(__name__)
@@ -204,7 +204,8 @@ class DeliveryLedger:
         values = []
         for row, local_date in to_send:
             seen = (row.prefs or {}).get(SEEN_PREF, [])
-            prompt = choose_prompt(self.prompts, seen, weakest.get(row.user_id), self.rng)
+            pool = prompts_for(self.prompts, row.prefs or {})
+            prompt = choose_prompt(pool, seen, weakest.get(row.user_id), self.rng)
             chosen[row.user_id] = (row, local_date, prompt)
             values.append(
                 {
@@ -231,7 +232,8 @@ class DeliveryLedger:
             row, local_date, prompt = chosen[user_id]
             seen = (row.prefs or {}).get(SEEN_PREF, [])
             prefs = dict(row.prefs or {})
-            prefs[SEEN_PREF] = sorted(seen_after(self.prompts, seen, prompt.id))
+            pool = prompts_for(self.prompts, prefs)
+            prefs[SEEN_PREF] = sorted(seen_after(pool, seen, prompt.id))
             seen_updates.append({"b_user": user_id, "b_prefs": prefs})
             claimed.append(
                 ClaimedPrompt(delivery_id, user_id, row.chat_id, prompt.id, local_date, 1)
