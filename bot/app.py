@@ -25,6 +25,7 @@ from bot.service import TandemService
 from bot.settings import Settings
 from bot.storage.database import create_database_engine, migrate
 from bot.telegram_adapter import ChartRenderer, TelegramAdapter, on_error
+from bot.tidy import build_tidy_job, start_tidy_job, stop_tidy_job
 from content import Content
 from content.check import load_checked_content
 from flows.engine import Engine
@@ -87,7 +88,7 @@ def build_application(
         # Replies never wait; daily prompts use the budget replies leave (bot.rate_limit).
         .rate_limiter(ConversationFirstRateLimiter(SendBudget(settings.daily_send_rate)))
         .post_init(_register_commands(runtime))
-        .post_stop(stop_daily_prompts)
+        .post_stop(_stop_jobs)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(updates_request or request)
@@ -102,7 +103,13 @@ def build_application(
     application.add_handler(TypeHandler(Update, adapter.on_update))
     application.add_error_handler(on_error)
     application.bot_data["daily_scheduler"] = build_daily_scheduler(runtime, application.bot)
+    application.bot_data["tidy_job"] = build_tidy_job(runtime, application.bot)
     return application
+
+
+async def _stop_jobs(application: Application) -> None:
+    await stop_daily_prompts(application)
+    await stop_tidy_job(application)
 
 
 def bot_commands(runtime: Runtime) -> list[BotCommand]:
@@ -118,5 +125,6 @@ def _register_commands(runtime: Runtime) -> Callable[[Application], Coroutine[An
         await application.bot.set_my_commands(bot_commands(runtime))
         logger.info("registered %d commands", len(bot_commands(runtime)))
         start_daily_prompts(application)
+        start_tidy_job(application)
 
     return post_init

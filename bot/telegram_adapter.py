@@ -22,6 +22,7 @@ from telegram.error import Forbidden
 from telegram.ext import ContextTypes
 
 from bot.service import TandemService
+from bot.tidy import ChatTidier, MessageLog
 from flows.events import Event, EventKind, Reply
 
 logger = logging.getLogger(__name__)
@@ -104,6 +105,19 @@ class TelegramAdapter:
         self.service = service
         self.in_thread = in_thread  # PostgreSQL: let several people's transactions overlap
         self.chart_renderer = chart_renderer
+        # Ids and times of the chat's messages (never text), so the chat can be tidied.
+        self.message_log = MessageLog(service.database)
+        self.tidier = ChatTidier(self.message_log, in_thread=in_thread)
+
+    async def record(self, chat_id: int, message: Message | None, *, sent: bool = True) -> None:
+        """Remember a message of a private chat for tidying; a failure here never stops a reply."""
+        if message is None:
+            return
+        record = self.message_log.record_sent if sent else self.message_log.record_received
+        try:
+            await self.tidier.run_db(record, chat_id, message.message_id, message.date)
+        except Exception as exc:  # the database may be busy; this message just stays untidied
+            logger.warning("could not record a message for tidying: %s", type(exc).__name__)
 
     async def on_update(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Handle any update."""
@@ -123,6 +137,8 @@ class TelegramAdapter:
             event.kind.value,
             len(replies),
         )
+        if update.message is not None:  # private chats only (update_to_event checked)
+            await self.record(event.chat_id, update.message, sent=False)
         try:
             await self.send(context.bot, event.chat_id, replies, update.callback_query)
         except Forbidden:
@@ -149,6 +165,9 @@ class TelegramAdapter:
                 await query.answer(reply.text[:200])
                 answered = True
                 continue
+            if reply.tidy:  # the chat is cleared here; the text is for platforms that can't
+                await self.tidier.tidy(bot, chat_id)
+                continue
             if reply.chart is not None and self.chart_renderer is not None:
                 picture = await asyncio.to_thread(self.chart_renderer, reply.chart)
                 sent.append(
@@ -159,6 +178,7 @@ class TelegramAdapter:
                         reply_markup=keyboard(reply),
                     )
                 )
+                await self.record(chat_id, sent[-1])
                 continue
             if reply.document is not None:
                 document = reply.document
@@ -171,6 +191,7 @@ class TelegramAdapter:
                         reply_markup=keyboard(reply),
                     )
                 )
+                await self.record(chat_id, sent[-1])
                 continue
             parts = split_text(reply.text)
             for index, part in enumerate(parts):
@@ -180,6 +201,7 @@ class TelegramAdapter:
                         chat_id, part, reply_markup=keyboard(reply) if last else None
                     )
                 )
+                await self.record(chat_id, sent[-1])
         if query is not None and not answered:
             await query.answer()
         return sent
@@ -201,6 +223,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             try:
                 if update.callback_query is not None:
                     await update.callback_query.answer()
-                await context.bot.send_message(update.effective_chat.id, apology)
+                message = await context.bot.send_message(update.effective_chat.id, apology)
+                adapter = context.bot_data.get("adapter")
+                if isinstance(adapter, TelegramAdapter):
+                    await adapter.record(update.effective_chat.id, message)
             except Exception as exc:  # the apology itself failed: nothing more to do
                 logger.warning("could not send the apology: %s", type(exc).__name__)

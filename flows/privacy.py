@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from flows.dates import format_date
 from flows.engine import Engine
-from flows.events import Document
+from flows.events import Button, Document
 from flows.home import back_buttons, consent_buttons
 from flows.progress import local_zone
 from flows.safety import PENDING_KEY
@@ -26,16 +28,26 @@ EXPORT_VERSION = 1
 EXPORT_PAGE_SIZE = 100  # journal entries read per query while building an export
 DELETE_ACTION = "del"
 DELETE_NONCE_KEY = "_delete"  # in the current flow's context, like any one-time question
+# A part another feature adds to /privacy: a paragraph (appended to the text) and button rows.
+PrivacySection = Callable[[Turn], tuple[str, list[list[Button]]]]
+_PRIVACY_SECTIONS: WeakKeyDictionary[Engine, list[PrivacySection]] = WeakKeyDictionary()
+
+
+def add_privacy_section(engine: Engine, section: PrivacySection) -> None:
+    """Append `section(turn)`'s paragraph and buttons to /privacy."""
+    _PRIVACY_SECTIONS.setdefault(engine, []).append(section)
 
 
 def cmd_privacy(turn: Turn, args: str) -> None:
     """/privacy: what is kept, why, for how long, who can see it, and the person's choices."""
-    rows = [
-        [turn.link("privacy.export", "go:export"), turn.link("privacy.delete", "go:delete")],
-        *consent_buttons(turn),
-        *back_buttons(turn),
-    ]
-    turn.reply(turn.say("privacy.text"), rows)
+    paragraphs = [turn.say("privacy.text")]
+    rows = [[turn.link("privacy.export", "go:export"), turn.link("privacy.delete", "go:delete")]]
+    for section in _PRIVACY_SECTIONS.get(turn.engine, []):
+        paragraph, section_rows = section(turn)
+        paragraphs.append(paragraph)
+        rows += section_rows
+    rows += [*consent_buttons(turn), *back_buttons(turn)]
+    turn.reply("\n\n".join(paragraphs), rows)
 
 
 def export_document(turn: Turn) -> dict[str, Any]:
