@@ -164,9 +164,7 @@ def test_tidy_deletes_young_messages_skips_refusals_and_auto_tidy_survives_resta
             standin.press(USER, payload_of(standin, "After 1 hour"))
             standin.wait_for(lambda s: "Auto-tidy: After 1 hour" in s.sent(USER)[-1].text)
             last_reply = standin.sent(USER)[-1].message_id
-            standin.wait_for(
-                lambda s: any(row[0] == last_reply for row in recorded(url)), 15
-            )
+            standin.wait_for(lambda s: any(row[0] == last_reply for row in recorded(url)), 15)
         finally:
             bot.kill()  # no clean shutdown
             bot.wait(timeout=10)
