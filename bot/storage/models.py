@@ -157,7 +157,8 @@ class ChatMessage(Base):
     Only Telegram's message id and when it was sent: never its text. Rows older than 48 hours
     are pruned (Telegram lets a bot delete messages only while they are younger than that).
     `tidy_due_at` is set when the person chose auto-tidy: the chat is tidied once its newest
-    message's `tidy_due_at` has passed.
+    message's `tidy_due_at` has passed. Like every table with a `user_id`, /delete removes these
+    rows and /export includes them (they are data about the person, if only numbers and times).
     """
 
     __tablename__ = "chat_messages"
