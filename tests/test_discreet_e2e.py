@@ -157,7 +157,8 @@ def test_tidy_deletes_young_messages_skips_refusals_and_auto_tidy_survives_resta
             # The refusal is skipped without a word: the neutral line is the only message.
             assert standin.sent(USER)[-1] is after
             # What is kept for tidying: the neutral line only (tidied and old rows are gone).
-            assert [row[0] for row in recorded(url)] == [after.message_id]
+            # It is recorded right after Telegram answers, so give the bot a moment.
+            standin.wait_for(lambda s: [row[0] for row in recorded(url)] == [after.message_id], 10)
 
             standin.send_text(USER, "/discreet")
             standin.wait_for(lambda s: "Auto-tidy: Off" in s.sent(USER)[-1].text)
