@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.app import Runtime
+from flows.events import Button
 from flows.safety import PAUSED_KEY, PENDING_KEY
-from flows.turn import STEP_KEY
+from flows.turn import STEP_KEY, Turn
 from tests.support.chat import ChatDriver
 from tests.support.database_dump import all_rows, dump_text, position
 
@@ -690,16 +691,23 @@ def test_a_check_in_comes_first_at_every_point_of_every_flow(
 def test_another_feature_can_show_its_part_first_in_sos(
     runtime: Runtime, chat: ChatDriver
 ) -> None:
-    """How the safety plan shows itself first in /sos: a section that may have nothing."""
+    """How the safety plan shows itself first in /sos: a section may reply and adds buttons."""
     from flows.safety import add_sos_section
 
     plans: dict[int, str] = {}
-    add_sos_section(runtime.engine, lambda turn: plans.get(turn.user.user_id))
+
+    def section(turn: Turn) -> list[list[Button]]:
+        plan = plans.get(turn.user.user_id)
+        if plan is not None:
+            turn.reply(plan)
+        return [[turn.link("safety_plan.open", "go:safetyplan")]]
+
+    add_sos_section(runtime.engine, section)
     chat.onboard()
     chat.command("sos")
-    assert chat.replies[0].text.startswith("Here is where to find help right now")
+    assert not chat.replies[0].text.startswith("My plan")
     plans[chat.user_id] = "My plan: call my sister, then walk to the park."
     chat.command("sos")
-    text = chat.replies[0].text
-    assert text.startswith("My plan: call my sister")
-    assert text.index("My plan") < text.index("findahelpline.com")
+    assert chat.replies[0].text.startswith("My plan: call my sister")
+    assert "findahelpline.com" not in chat.replies[0].text
+    assert "My safety plan" in chat.labels()
