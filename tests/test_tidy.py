@@ -263,6 +263,7 @@ async def test_discreet_prompts_are_one_neutral_line_silent_and_recorded(
     usual = standin.sent(PERSON + 1)[0]
     assert usual.text.startswith("Your reflection for today is here.")
     assert str(usual.params.get("disable_notification", "false")).lower() == "false"
+    assert words not in str(usual.params)  # a prompt never quotes the person, discreet or not
     assert [row[0] for row in rows(database)] == [quiet.message_id]
     with database.connect() as connection:
         assert connection.execute(select(func.count()).select_from(chat_messages)).scalar() == 2
