@@ -28,6 +28,7 @@ from bot.startup import announce_when_running
 from bot.storage.database import create_database_engine, migrate
 from bot.storage.key_rotation import check_keys_open_stored_text
 from bot.telegram_adapter import ChartRenderer, TelegramAdapter, on_error
+from bot.tidy import build_tidy_job, start_tidy_job, stop_tidy_job
 from content import Content
 from content.check import load_checked_content
 from flows.engine import Engine
@@ -98,10 +99,10 @@ def build_application(
         # Replies never wait; daily prompts use the budget replies leave (bot.rate_limit).
         .rate_limiter(ConversationFirstRateLimiter(SendBudget(settings.daily_send_rate)))
         .post_init(_register_commands(runtime))
-        .post_stop(stop_daily_prompts)
+        .post_stop(_stop_jobs)
         # Also when start-up fails after post_init (e.g. the webhook port is taken): no task
         # may be left pending, or asyncio prints a warning after our one-line explanation.
-        .post_shutdown(stop_daily_prompts)
+        .post_shutdown(_stop_jobs)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(updates_request or request)
@@ -122,7 +123,14 @@ def build_application(
     application.add_handler(TypeHandler(Update, adapter.on_update))
     application.add_error_handler(on_error)
     application.bot_data["daily_scheduler"] = build_daily_scheduler(runtime, application.bot)
+    application.bot_data["tidy_job"] = build_tidy_job(runtime, application.bot)
     return application
+
+
+async def _stop_jobs(application: Application) -> None:
+    """Stop the database-driven jobs (daily prompts, tidying)."""
+    await stop_daily_prompts(application)
+    await stop_tidy_job(application)
 
 
 def bot_commands(runtime: Runtime) -> list[BotCommand]:
@@ -139,5 +147,6 @@ def _register_commands(runtime: Runtime) -> Callable[[Application], Coroutine[An
         logger.info("registered %d commands", len(bot_commands(runtime)))
         start_daily_prompts(application)
         announce_when_running(application)
+        start_tidy_job(application)
 
     return post_init

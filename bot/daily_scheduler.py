@@ -32,6 +32,7 @@ from bot.rate_limit import BULK, retry_seconds
 from bot.storage.deliveries import ClaimedPrompt, DeliveryLedger
 from bot.storage.sql_store import SqlStore
 from bot.telegram_adapter import keyboard
+from bot.tidy import MessageLog
 from content import Content
 from content.daily import DailyContent
 from flows.daily import prompt_message
@@ -103,6 +104,7 @@ class DailyPromptScheduler:
         self.concurrency = max(4, min(256, int(send_rate * 2)))
         self._task: asyncio.Task[None] | None = None
         self._last_prune: datetime | None = None
+        self.message_log = MessageLog(ledger.database)  # prompts can be tidied like replies
 
     # Running
 
@@ -204,17 +206,18 @@ class DailyPromptScheduler:
             await self._db(self.ledger.mark_failed, item.delivery_id)
             report.failed += 1
             return
-        reply = prompt_message(self.content, prompt, item.local_date)
+        reply = prompt_message(self.content, prompt, item.local_date, neutral=item.neutral)
         for _ in range(MAX_RETRY_AFTER_ROUNDS):
             if not await self._db(self.ledger.begin_send, item.delivery_id, item.attempts):
                 # Our lease ran out and another worker owns this prompt now.
                 report.taken_over += 1
                 return
             try:
-                await self.bot.send_message(
+                message = await self.bot.send_message(
                     item.chat_id,
                     reply.text,
                     reply_markup=keyboard(reply),
+                    disable_notification=item.silent,
                     rate_limit_args=BULK,
                 )
             except RetryAfter as exc:
@@ -239,8 +242,16 @@ class DailyPromptScheduler:
                 return
             await self._db(self.ledger.mark_sent, item.delivery_id, self.clock())
             report.sent += 1
+            await self._record(item.chat_id, message)
             return
         await self._retry_later(item, report, "RetryAfter")
+
+    async def _record(self, chat_id: int, message: Any) -> None:
+        """Remember the prompt's id and time for tidying; a failure here is only logged."""
+        try:
+            await self._db(self.message_log.record_sent, chat_id, message.message_id, message.date)
+        except Exception as exc:
+            logger.warning("could not record a prompt for tidying: %s", type(exc).__name__)
 
     def ledger_pause(self, seconds: float) -> None:
         """Pause the bot's bulk lane (its rate limiter shares one budget with replies)."""

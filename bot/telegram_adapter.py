@@ -25,6 +25,7 @@ from telegram.ext import ContextTypes
 
 from bot.monitoring import IGNORED_KIND, Monitor
 from bot.service import TandemService
+from bot.tidy import ChatTidier, MessageLog
 from flows.events import Document, Event, EventKind, Reply
 
 logger = logging.getLogger(__name__)
@@ -132,6 +133,19 @@ class TelegramAdapter:
         self.in_thread = in_thread  # PostgreSQL: let several people's transactions overlap
         self.chart_renderer = chart_renderer
         self.monitor = monitor or Monitor()
+        # Ids and times of the chat's messages (never text), so the chat can be tidied.
+        self.message_log = MessageLog(service.database)
+        self.tidier = ChatTidier(self.message_log, in_thread=in_thread)
+
+    async def record(self, chat_id: int, message: Message | None, *, sent: bool = True) -> None:
+        """Remember a message of a private chat for tidying; a failure here never stops a reply."""
+        if message is None:
+            return
+        record = self.message_log.record_sent if sent else self.message_log.record_received
+        try:
+            await self.tidier.run_db(record, chat_id, message.message_id, message.date)
+        except Exception as exc:  # the database may be busy; this message just stays untidied
+            logger.warning("could not record a message for tidying: %s", type(exc).__name__)
 
     async def on_update(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Handle any update, counting it (by kind) and timing it for /metrics."""
@@ -163,6 +177,8 @@ class TelegramAdapter:
             event.kind.value,
             len(replies),
         )
+        if update.message is not None:  # private chats only (update_to_event checked)
+            await self.record(event.chat_id, update.message, sent=False)
         try:
             await self.send(context.bot, event.chat_id, replies, update.callback_query)
         except Forbidden:
@@ -189,6 +205,9 @@ class TelegramAdapter:
                 await query.answer(reply.text[:200])
                 answered = True
                 continue
+            if reply.tidy:  # the chat is cleared here; the text is for platforms that can't
+                await self.tidier.tidy(bot, chat_id)
+                continue
             if reply.chart is not None and self.chart_renderer is not None:
                 picture = await asyncio.to_thread(self.chart_renderer, reply.chart)
                 sent.append(
@@ -199,6 +218,7 @@ class TelegramAdapter:
                         reply_markup=keyboard(reply),
                     )
                 )
+                await self.record(chat_id, sent[-1])
                 continue
             if reply.document is not None:
                 documents = [reply.document]
@@ -217,6 +237,7 @@ class TelegramAdapter:
                             reply_markup=keyboard(reply) if last else None,
                         )
                     )
+                    await self.record(chat_id, sent[-1])
                     if document.path:  # sent: the only copy left is the person's (a failed
                         # send leaves it; the next export removes it after an hour)
                         Path(document.path).unlink(missing_ok=True)
@@ -229,6 +250,7 @@ class TelegramAdapter:
                         chat_id, part, reply_markup=keyboard(reply) if last else None
                     )
                 )
+                await self.record(chat_id, sent[-1])
         if query is not None and not answered:
             await query.answer()
         return sent
@@ -250,6 +272,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             try:
                 if update.callback_query is not None:
                     await update.callback_query.answer()
-                await context.bot.send_message(update.effective_chat.id, apology)
+                message = await context.bot.send_message(update.effective_chat.id, apology)
+                adapter = context.bot_data.get("adapter")
+                if isinstance(adapter, TelegramAdapter):
+                    await adapter.record(update.effective_chat.id, message)
             except Exception as exc:  # the apology itself failed: nothing more to do
                 logger.warning("could not send the apology: %s", type(exc).__name__)

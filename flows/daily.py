@@ -122,19 +122,38 @@ def prompts_for(prompts: Sequence[DailyPrompt], prefs: Mapping[str, Any]) -> lis
 # The prompt message (sent by the scheduler in bot/)
 
 
-def prompt_message(content: Any, prompt: DailyPrompt, local_date: date) -> Reply:
-    """Today's prompt with its three buttons. Its first line is neutral on a lock screen."""
+def prompt_message(
+    content: Any, prompt: DailyPrompt, local_date: date, *, neutral: bool = False
+) -> Reply:
+    """Today's prompt with its three buttons. Its first line is neutral on a lock screen.
+
+    With neutral notifications (discreet mode) the message is one neutral line and nothing
+    else: the question shows only after "Open", so no part of it reaches a lock screen.
+    """
     answer = f"{ACTION_PREFIX}:a:{prompt.id}:{local_date:%Y%m%d}"
     return Reply(
-        text=content.text("daily.notification", prompt=prompt.text),
+        text=(
+            content.text("discreet.notification")
+            if neutral
+            else content.text("daily.notification", prompt=prompt.text)
+        ),
         buttons=(
             (
-                Button(content.text("daily.button.answer"), answer),
+                Button(
+                    content.text("discreet.open" if neutral else "daily.button.answer"), answer
+                ),
                 Button(content.text("daily.button.not_today"), f"{ACTION_PREFIX}:n"),
                 Button(content.text("daily.button.pause"), f"{ACTION_PREFIX}:p"),
             ),
         ),
     )
+
+
+def discreet_row(turn: Turn) -> list[list[Button]]:
+    """Neutral and silent notifications are set in discreet mode (when it is installed)."""
+    if "discreet" not in turn.engine.commands:
+        return []
+    return [[turn.link("daily.button.discreet", "go:discreet")]]
 
 
 class DailyFlow(Flow):
@@ -280,6 +299,7 @@ class DailyFlow(Flow):
                 turn.button("daily.button.change_zone", "change_zone"),
             ],
             middle,
+            *discreet_row(turn),
             [
                 turn.button("daily.button.turn_off", "turn_off"),
                 turn.button("daily.button.close", "close"),

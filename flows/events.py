@@ -71,7 +71,9 @@ class Reply:
 
     `notice` replies are short acknowledgements: Telegram shows them as a toast on the pressed
     button when possible. `chart` carries data for a picture; the adapter renders it (flows never
-    draw). `document` is sent as a file.
+    draw). `document` is sent as a file. `tidy` asks the platform to clear this chat of the
+    recent messages it can remove, at this point among the replies; a platform that can tidy
+    sends nothing for it, one that cannot (the terminal) shows `text`, which says so.
     """
 
     text: str = ""
@@ -79,3 +81,4 @@ class Reply:
     notice: bool = False
     chart: Any = None
     document: Document | None = None
+    tidy: bool = False

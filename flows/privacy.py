@@ -8,12 +8,13 @@ message can never delete anything).
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from flows.dates import format_date
 from flows.engine import Engine
-from flows.events import Document
+from flows.events import Button, Document
 from flows.export_archive import (
     TELEGRAM_PART_LIMIT,
     ExportArchive,
@@ -37,24 +38,32 @@ EXPORT_PART_LIMIT = TELEGRAM_PART_LIMIT  # bytes per file sent
 HELD_TEXT_KEYS = (PENDING_KEY, FAQ_HELD_KEY)
 DELETE_ACTION = "del"
 DELETE_NONCE_KEY = "_delete"  # in the current flow's context, like any one-time question
+# A part another feature adds to /privacy: a paragraph (appended to the text) and button rows.
+PrivacySection = Callable[[Turn], tuple[str, list[list[Button]]]]
+_PRIVACY_SECTIONS: WeakKeyDictionary[Engine, list[PrivacySection]] = WeakKeyDictionary()
+
+
+def add_privacy_section(engine: Engine, section: PrivacySection) -> None:
+    """Append `section(turn)`'s paragraph and buttons to /privacy."""
+    _PRIVACY_SECTIONS.setdefault(engine, []).append(section)
 
 
 def cmd_privacy(turn: Turn, args: str) -> None:
     """/privacy: what is kept, why, for how long, who can see it, and the person's choices."""
-    rows = [
-        [turn.link("privacy.export", "go:export"), turn.link("privacy.delete", "go:delete")],
-        *consent_buttons(turn),
-        *back_buttons(turn),
-    ]
     facts = turn.store.storage_facts()  # the truth about this server, not a promise
-    text = turn.say(
-        "privacy.text",
-        at_rest=turn.say("privacy.encrypted" if facts.encrypted else "privacy.not_encrypted"),
-        after_delete=turn.say(
-            "privacy.deleted_lingers" if facts.deleted_data_lingers else "privacy.deleted_wiped"
-        ),
-    )
-    turn.reply(text, rows)
+    at_rest = "privacy.encrypted" if facts.encrypted else "privacy.not_encrypted"
+    lingers = facts.deleted_data_lingers
+    after_delete = "privacy.deleted_lingers" if lingers else "privacy.deleted_wiped"
+    paragraphs = [
+        turn.say("privacy.text", at_rest=turn.say(at_rest), after_delete=turn.say(after_delete))
+    ]
+    rows = [[turn.link("privacy.export", "go:export"), turn.link("privacy.delete", "go:delete")]]
+    for section in _PRIVACY_SECTIONS.get(turn.engine, []):
+        paragraph, section_rows = section(turn)
+        paragraphs.append(paragraph)
+        rows += section_rows
+    rows += [*consent_buttons(turn), *back_buttons(turn)]
+    turn.reply("\n\n".join(paragraphs), rows)
 
 
 def held_texts_revealed(turn: Turn, conversation: dict[str, Any]) -> dict[str, Any]:

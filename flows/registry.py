@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from content import Content
 from flows import (
     daily,
+    discreet,
     faq,
     home,
     journal,
@@ -36,6 +37,7 @@ FEATURES = [
     faq,
     daily,
     safety_plan,
+    discreet,
 ]
 
 

@@ -77,6 +77,9 @@ Assessor = Callable[[str], Assessment]
 SosSection = Callable[[Turn], list[list[Button]]]
 
 _SOS_SECTIONS: WeakKeyDictionary[Engine, list[SosSection]] = WeakKeyDictionary()
+# Button rows other features add under every crisis reply (e.g. "Tidy this chat").
+CrisisButtons = Callable[[Turn], list[list[Button]]]
+_CRISIS_BUTTONS: WeakKeyDictionary[Engine, list[CrisisButtons]] = WeakKeyDictionary()
 
 
 @runtime_checkable
@@ -127,6 +130,11 @@ def country_name(turn: Turn, code: str) -> str:
 def add_sos_section(engine: Engine, section: SosSection) -> None:
     """Run `section(turn)` first in /sos: it may reply, and gives button rows for /sos."""
     _SOS_SECTIONS.setdefault(engine, []).append(section)
+
+
+def add_crisis_buttons(engine: Engine, rows: CrisisButtons) -> None:
+    """Add `rows(turn)` under every crisis reply, above "carry on" and "pause"."""
+    _CRISIS_BUTTONS.setdefault(engine, []).append(rows)
 
 
 def has_safety_plan(turn: Turn) -> bool:
@@ -251,6 +259,8 @@ def crisis_choices(turn: Turn) -> list[list[Button]]:
             rows.append([turn.link("safety.plan", f"go:{SAFETY_PLAN_COMMAND}")])
     if COUNTRY_PREF not in turn.user.prefs and turn.user.prefs.get(COUNTRY_ASKED_PREF):
         rows.append([turn.link("safety.where.ask_button", f"{ACTION}:where:")])
+    for extra in _CRISIS_BUTTONS.get(turn.engine, []):
+        rows += extra(turn)
     rows.append([turn.link("safety.continue", f"{ACTION}:continue")])
     rows.append([turn.link("safety.pause", f"{ACTION}:pause")])
     return rows

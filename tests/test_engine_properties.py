@@ -58,7 +58,7 @@ FLOW_PREFIXES = [
     *("reflection", "onboarding", "menu", "selfcheck", "practice", "daily", "safety_plan"),
     "x",
 ]
-ACTION_PREFIXES = ["go", "del", "crisis", "jr", "consent", "dp", "fq", "nope"]
+ACTION_PREFIXES = ["go", "del", "crisis", "jr", "consent", "dp", "fq", "tidy", "discreet", "nope"]
 forged_payloads = st.one_of(
     st.text(max_size=MAX_PAYLOAD_BYTES // 4),
     st.builds(

@@ -37,6 +37,7 @@ from bot.storage.models import Delivery, Entry, User
 from content.daily import DAILY_THEMES, DailyPrompt
 from flows.daily import SEEN_PREF, prompts_for
 from flows.daily_schedule import choose_prompt, local_date_of, plan_delivery, seen_after
+from flows.discreet import neutral_notifications, silent_notifications
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +69,8 @@ class ClaimedPrompt:
     prompt_id: str
     local_date: date
     attempts: int
+    neutral: bool = False  # discreet mode: one neutral line instead of the question
+    silent: bool = False  # discreet mode: no sound or vibration
 
 
 @dataclass
@@ -91,6 +94,11 @@ class ClaimBatch:
     def __bool__(self) -> bool:
         """True while there was anything to do: prompts claimed or due rows moved on."""
         return self.rows_seen > 0 or bool(self.prompts)
+
+
+def notification_style(prefs: dict[str, Any] | None) -> tuple[bool, bool]:
+    """(neutral, silent): how the person asked prompts to look and sound (discreet mode)."""
+    return neutral_notifications(prefs or {}), silent_notifications(prefs or {})
 
 
 class DeliveryLedger:
@@ -236,7 +244,15 @@ class DeliveryLedger:
             prefs[SEEN_PREF] = sorted(seen_after(pool, seen, prompt.id))
             seen_updates.append({"b_user": user_id, "b_prefs": prefs})
             claimed.append(
-                ClaimedPrompt(delivery_id, user_id, row.chat_id, prompt.id, local_date, 1)
+                ClaimedPrompt(
+                    delivery_id,
+                    user_id,
+                    row.chat_id,
+                    prompt.id,
+                    local_date,
+                    1,
+                    *notification_style(row.prefs),
+                )
             )
         if seen_updates:
             connection.execute(
@@ -289,6 +305,7 @@ class DeliveryLedger:
                 users.c.chat_id,
                 users.c.timezone,
                 users.c.active,
+                users.c.prefs,
             )
             .join(users, users.c.user_id == deliveries.c.user_id)
             .where(deliveries.c.status.in_(PENDING), deliveries.c.retry_at <= now)
@@ -317,6 +334,7 @@ class DeliveryLedger:
                             row.prompt_id,
                             row.local_date,
                             attempts,
+                            *notification_style(row.prefs),
                         )
                     )
             if outcomes:

@@ -151,5 +151,25 @@ class ProcessedUpdate(Base):
     processed_at: Mapped[datetime] = mapped_column(index=True)
 
 
+class ChatMessage(Base):
+    """A message in a person's private chat with the bot, kept only so the chat can be tidied.
+
+    Only Telegram's message id and when it was sent: never its text. Rows older than 48 hours
+    are pruned (Telegram lets a bot delete messages only while they are younger than that).
+    `tidy_due_at` is set when the person chose auto-tidy: the chat is tidied once its newest
+    message's `tidy_due_at` has passed. Like every table with a `user_id`, /delete removes these
+    rows and /export includes them (they are data about the person, if only numbers and times).
+    """
+
+    __tablename__ = "chat_messages"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.user_id", ondelete="CASCADE"), primary_key=True
+    )
+    message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    sent_at: Mapped[datetime] = mapped_column(index=True)
+    tidy_due_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
 # Every table holding data about a person, for /export and /delete.
-PERSONAL_TABLES = (User, Conversation, Entry, FaqQuery, Delivery)
+PERSONAL_TABLES = (User, Conversation, Entry, FaqQuery, Delivery, ChatMessage)

@@ -20,6 +20,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    tuple_,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -417,17 +418,18 @@ class SqlStore:
     def _export_table(
         self, table: Table, user_id: int, page_size: int
     ) -> Iterator[dict[str, Any]]:
-        (key,) = table.primary_key.columns
+        # Keyset pagination on the whole primary key (some tables have a composite one).
+        keys = list(table.primary_key.columns)
         statement = select(table).where(table.c.user_id == user_id)
-        last: Any = None
+        last: tuple[Any, ...] | None = None
         while True:
-            page = statement if last is None else statement.where(key > last)
-            rows = self.connection.execute(page.order_by(key).limit(page_size)).all()
+            page = statement if last is None else statement.where(tuple_(*keys) > tuple_(*last))
+            rows = self.connection.execute(page.order_by(*keys).limit(page_size)).all()
             for row in rows:
                 yield self._exportable_row(table, row)
             if len(rows) < page_size:
                 return
-            last = rows[-1]._mapping[key]
+            last = tuple(rows[-1]._mapping[key] for key in keys)
 
     def _exportable_row(self, table: Table, row: Any) -> dict[str, Any]:
         return {

@@ -1,8 +1,10 @@
 """A small Bot API stand-in: a real HTTP server on 127.0.0.1 for end-to-end tests and benchmarks.
 
 It serves what Tandem calls (getMe, getUpdates long polling, sendMessage, answerCallbackQuery,
-setMyCommands, ...), records every call, lets a test queue updates as a simulated person, and
-can be told to answer the next calls of a method with an error (429 with retry_after, 403).
+setMyCommands, deleteMessage(s), ...), records every call, lets a test queue updates as a
+simulated person, and can be told to answer the next calls of a method with an error (429 with
+retry_after, 403) or to refuse deleting some messages. Like Telegram, the bot's messages and the
+person's share one sequence of message ids, and the person's messages carry the current time.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ class RecordedCall:
     method: str
     params: dict[str, Any]
     at: float
+    refused: bool = False  # answered with an error the stand-in chose (a refused delete)
+    message_id: int | None = None  # the id given to the message this call sent
 
     @property
     def text(self) -> str:
@@ -46,6 +50,13 @@ class RecordedCall:
         if not markup:
             return []
         return [b for row in markup.get("inline_keyboard", []) for b in row]
+
+
+def message_ids_of(params: dict[str, Any]) -> list[int]:
+    """The ids of a deleteMessages call (sent as a JSON list, or as a list)."""
+    raw = params.get("message_ids") or []
+    values = json.loads(raw) if isinstance(raw, str) else raw
+    return [int(value) for value in values]
 
 
 @dataclass
@@ -65,6 +76,7 @@ class BotApiStandIn:
     calls: list[RecordedCall] = field(default_factory=list)
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _errors: dict[str, list[PlannedError]] = field(default_factory=dict)
+    refused_deletes: set[int] = field(default_factory=set)  # message ids Telegram won't delete
     _lock: threading.Condition = field(default_factory=threading.Condition)
     _message_ids: count = field(default_factory=lambda: count(1))
     _server: ThreadingHTTPServer | None = None
@@ -114,9 +126,12 @@ class BotApiStandIn:
 
     # The simulated person
 
-    def send_text(self, user_id: int, text: str) -> None:
-        """Queue a private message (a command if it starts with '/')."""
-        self._queue(message_update(user_id, text))
+    def send_text(self, user_id: int, text: str) -> int:
+        """Queue a private message (a command if it starts with '/'); returns its message id."""
+        with self._lock:
+            message_id = next(self._message_ids)
+        self._queue(message_update(user_id, text, message_id=message_id, date=int(time.time())))
+        return message_id
 
     def press(self, user_id: int, payload: str) -> None:
         """Queue a button press."""
@@ -146,6 +161,30 @@ class BotApiStandIn:
                 and (chat_id is None or int(c.params.get("chat_id", 0)) == chat_id)
             ]
 
+    def deleted(self, chat_id: int) -> list[int]:
+        """Message ids the bot deleted in `chat_id` (deleteMessages and deleteMessage, not
+        those refused), in order."""
+        ids: list[int] = []
+        with self._lock:
+            for call in self.calls:
+                if int(call.params.get("chat_id", 0)) != chat_id or call.refused:
+                    continue
+                if call.method == "deleteMessage":
+                    ids.append(int(call.params["message_id"]))
+                elif call.method == "deleteMessages":
+                    ids += message_ids_of(call.params)
+        return ids
+
+    def delete_requests(self, chat_id: int) -> list[RecordedCall]:
+        """Every deleteMessage(s) call for `chat_id`, refused ones too."""
+        with self._lock:
+            return [
+                c
+                for c in self.calls
+                if c.method in {"deleteMessage", "deleteMessages"}
+                and int(c.params.get("chat_id", 0)) == chat_id
+            ]
+
     def wait_for(self, predicate: Callable[[BotApiStandIn], bool], timeout: float = 15.0) -> None:
         """Block until `predicate(self)` holds, or fail after `timeout` seconds."""
         deadline = time.monotonic() + timeout
@@ -167,10 +206,16 @@ class BotApiStandIn:
         method = path.rsplit("/", 1)[-1]
         params = self._params(request)
         with self._lock:
-            self.calls.append(RecordedCall(method, params, time.monotonic()))
+            call = RecordedCall(method, params, time.monotonic())
+            self.calls.append(call)
             self._lock.notify_all()
             planned = self._errors.get(method)
             error = planned.pop(0) if planned else None
+            if error is None and self._refuses(method, params):
+                # Telegram refuses a whole deleteMessages call when it can delete none of them,
+                # and a deleteMessage of a message it won't delete.
+                call.refused = True
+                error = PlannedError(400, "Bad Request: message can't be deleted")
         if error is not None:
             body: dict[str, Any] = {
                 "ok": False,
@@ -185,7 +230,16 @@ class BotApiStandIn:
             result: Any = self._poll(params)
         else:
             result = self._result(method, params)
+            if isinstance(result, dict) and "message_id" in result:
+                call.message_id = int(result["message_id"])
         self._respond(request, 200, {"ok": True, "result": result})
+
+    def _refuses(self, method: str, params: dict[str, Any]) -> bool:
+        if method == "deleteMessage":
+            return int(params.get("message_id", 0)) in self.refused_deletes
+        if method == "deleteMessages":
+            return any(i in self.refused_deletes for i in message_ids_of(params))
+        return False
 
     def _poll(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
@@ -201,8 +255,10 @@ class BotApiStandIn:
         if method == "getMe":
             return BOT_USER
         if method in {"sendMessage", "sendPhoto", "sendDocument", "editMessageText"}:
+            with self._lock:
+                message_id = next(self._message_ids)
             return {
-                "message_id": next(self._message_ids),
+                "message_id": message_id,
                 "date": int(time.time()),
                 "chat": {"id": int(params.get("chat_id", 0)), "type": "private"},
                 "text": params.get("text", ""),
