@@ -136,7 +136,9 @@ def rotate_keys_command(settings: Settings) -> int:
         raise SettingsError("ENCRYPTION_KEYS is not set: there is no key to rotate to")
     runtime = build_runtime(settings)
     try:
-        count = rotate_stored_text(runtime.database, cipher)
+        count = rotate_stored_text(
+            runtime.database, cipher, held=runtime.engine.held_texts.values()
+        )
     except CipherError:
         raise CipherError(
             "rotate-keys stopped at a stored value no key in ENCRYPTION_KEYS opens; add the key "

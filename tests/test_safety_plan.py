@@ -4,7 +4,6 @@ PostgreSQL): writing, skipping, the plan screen, rewriting a step, consent, /sos
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 import pytest
@@ -15,6 +14,7 @@ from content import Content
 from tests.conftest import make_settings
 from tests.support.chat import ChatDriver
 from tests.support.database_dump import all_rows, dump_text, position
+from tests.support.export_files import read_export
 
 SIGNS = "I stop answering messages and stay in bed"
 COPING = "A cold shower and loud music"
@@ -182,8 +182,7 @@ def test_the_plan_is_in_the_export_readable(chat: ChatDriver) -> None:
     chat.onboard()
     write_plan(chat)
     chat.command("export")
-    (document,) = [r.document for r in chat.replies if r.document is not None]
-    data = json.loads(document.data)
+    data = read_export(chat.service, chat.replies).data
     plan = [e for e in data["journal"] if e["kind"] == "Safety plan"]
     assert {e["text"] for e in plan} >= {
         f"My warning signs\n{SIGNS}",
@@ -232,9 +231,9 @@ def test_held_steps_rest_encrypted_and_export_plain(encrypted: Runtime) -> None:
     chat.send(SIGNS)
     assert SIGNS not in dump_text(encrypted.database)
     chat.command("export")
-    (document,) = [r.document for r in chat.replies if r.document is not None]
-    assert SIGNS in document.data.decode()
-    assert ENCRYPTED_PREFIX not in document.data.decode()
+    export = read_export(chat.service, chat.replies)
+    assert SIGNS.encode() in export.raw
+    assert ENCRYPTED_PREFIX.encode() not in export.raw
 
 
 def test_odd_input_gets_a_kind_reply_and_loses_nothing(chat: ChatDriver) -> None:
