@@ -1,5 +1,5 @@
 """The command line: run the bot, chat in the terminal, check content, migrate, ask the FAQ,
-show the operator's status screen."""
+show the operator's status screen, regenerate the generated docs."""
 
 from __future__ import annotations
 
@@ -26,6 +26,13 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("chat", help="talk to Tandem in this terminal")
     commands.add_parser("check-content", help="validate content/ and exit non-zero on problems")
     commands.add_parser("migrate", help="bring the database schema up to date")
+    diagrams = commands.add_parser(
+        "diagrams",
+        help="write docs/flows.md (flow diagrams) and the reference block of docs/DEVELOPING.md",
+    )
+    diagrams.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if a generated doc is stale"
+    )
     commands.add_parser(
         "status", help="one screen for the operator: counts, prompts, schema, encryption"
     )
@@ -48,6 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if command == "check-content":
             return check_content_command()
+        if command == "diagrams":
+            from bot.diagrams import diagrams_command
+
+            return diagrams_command(check=args.check)
         if command == "faq":
             from bot.faq_cli import faq_command
 
@@ -136,7 +147,9 @@ def rotate_keys_command(settings: Settings) -> int:
         raise SettingsError("ENCRYPTION_KEYS is not set: there is no key to rotate to")
     runtime = build_runtime(settings)
     try:
-        count = rotate_stored_text(runtime.database, cipher)
+        count = rotate_stored_text(
+            runtime.database, cipher, held=runtime.engine.held_texts.values()
+        )
     except CipherError:
         raise CipherError(
             "rotate-keys stopped at a stored value no key in ENCRYPTION_KEYS opens; add the key "

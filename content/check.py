@@ -1,15 +1,18 @@
 """The consistency check between code and content: every text key used exists, none is unused.
 
-Keys are found by reading the source of `flows/` and `bot/`. A key must exist when it is the
-literal first argument of a call named in `KEY_CALLS` (either branch of a conditional counts) or
-the description of `add_command`. A defined key counts as used when it appears as a string literal
-anywhere in that code. Keys built at run time are declared with a module-level
-`TEXT_KEY_PREFIXES = ("prefix.", ...)` tuple: keys under those prefixes count as used.
+Keys are found by reading the source of the installed `flows` and `bot` packages, never a folder
+next to the content (authors may point `TANDEM_CONTENT_DIR` at a copy of the YAML anywhere). A
+key must exist when it is the literal first argument of a call named in `KEY_CALLS` (either
+branch of a conditional counts) or the description of `add_command`. A defined key counts as
+used when it appears as a string literal anywhere in that code. Keys built at run time are
+declared with a module-level `TEXT_KEY_PREFIXES = ("prefix.", ...)` tuple: keys under those
+prefixes count as used.
 """
 
 from __future__ import annotations
 
 import ast
+import importlib.util
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,8 +22,7 @@ from content import CONTENT_DIR, Content, ContentError, load_content
 
 KEY_CALLS = frozenset({"text", "say", "button", "notice", "link", "add_menu_item"})
 KEY_SHAPE = re.compile(r"^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)+$")
-PROJECT_ROOT = CONTENT_DIR.parent
-CODE_DIRS = ("flows", "bot")
+CODE_PACKAGES = ("flows", "bot")
 
 
 @dataclass(frozen=True)
@@ -92,20 +94,32 @@ def find_problems(content: Content, usage: KeyUsage) -> list[str]:
     return problems
 
 
+def code_roots(packages: Iterable[str] = CODE_PACKAGES) -> list[Path]:
+    """The source folders of the code packages, found where Python imports them from."""
+    roots = []
+    for name in packages:
+        # Located, not imported: content must not depend on the code that uses it.
+        spec = importlib.util.find_spec(name)
+        if spec is None or not spec.submodule_search_locations:
+            raise ContentError(f"the package '{name}' is not installed; cannot check its keys")
+        roots.append(Path(next(iter(spec.submodule_search_locations))))
+    return roots
+
+
 def load_checked_content(directory: Path = CONTENT_DIR) -> Content:
     """Load content and check it against the code; raise ContentError listing every problem."""
     content = load_content(directory)
-    problems = find_problems(content, scan_code(PROJECT_ROOT / name for name in CODE_DIRS))
+    problems = find_problems(content, scan_code(code_roots()))
     if problems:
         raise ContentError("\n".join(problems))
     return content
 
 
-def check_content(directory: Path = CONTENT_DIR, project_root: Path = PROJECT_ROOT) -> list[str]:
+def check_content(directory: Path = CONTENT_DIR, roots: Iterable[Path] | None = None) -> list[str]:
     """Run every content check; an empty list means all is well."""
     try:
         content = load_content(directory)
+        usage = scan_code(code_roots() if roots is None else roots)
     except ContentError as exc:
         return str(exc).splitlines()
-    usage = scan_code(project_root / name for name in CODE_DIRS)
     return find_problems(content, usage)

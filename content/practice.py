@@ -41,6 +41,26 @@ MAX_EXAMPLE_CHARS = 300
 MAX_TEXT_CHARS = 1500
 # Observation texts may only use this placeholder (filled with the person's own fragment).
 OBSERVATION_PLACEHOLDERS = frozenset({"quote"})
+# The values of flows.practice_feedback.Observation (what the analyser can notice), each needing
+# its feedback texts. Spelled out here so content never imports flows; a test keeps the two in
+# step.
+OBSERVATION_IDS = (
+    "clear_refusal",
+    "i_statement",
+    "acknowledges",
+    "offers_alternative",
+    "sets_condition",
+    "takes_time",
+    "hedge",
+    "gives_in",
+    "no_clear_answer",
+    "blaming_you",
+    "over_apologizing",
+    "over_justifying",
+    "passive_aggressive",
+    "empty",
+    "one_word",
+)
 
 # Two scenes whose wording overlaps this much (rapidfuzz token-set ratio over their content
 # words, 0-100) are the same scene told twice. Distinct scenes in the library stay under ~65;
@@ -421,7 +441,7 @@ def parse_practice(
 ) -> PracticeContent:
     """Validate raw practice YAML; raise ContentError listing every problem found.
 
-    observation_ids defaults to the analyzer's observations (flows.practice_feedback).
+    observation_ids defaults to the analyzer's observations (`OBSERVATION_IDS`).
     """
     problems: list[str] = []
     if not isinstance(raw, dict):
@@ -447,13 +467,7 @@ def parse_practice(
                 f"upcoming: {first_id} and {second_id} are near-duplicates ({ratio:.0f}% alike)"
             )
 
-    if observation_ids is None:
-        # The analyzer owns the list of observations; imported here, not at the top, because
-        # flows import content and the check must not create a cycle.
-        from flows.practice_feedback import Observation
-
-        observation_ids = [observation.value for observation in Observation]
-    expected = frozenset(observation_ids)
+    expected = frozenset(OBSERVATION_IDS if observation_ids is None else observation_ids)
     observations = _parse_observations(raw.get("observations"), expected, problems)
     texts = _parse_texts(raw.get("texts"), problems)
 

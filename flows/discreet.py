@@ -177,10 +177,11 @@ def privacy_section(turn: Turn) -> tuple[str, list[list[Button]]]:
 def register(engine: Engine) -> None:
     """Add /tidy, /discreet, "Leave quickly" in the menu, and the buttons in /sos, crisis
     replies and /privacy."""
-    engine.add_command(TIDY_COMMAND, cmd_tidy, "tidy.command", order=83)
-    engine.add_command(SETTINGS_COMMAND, cmd_discreet, "discreet.command", order=84)
     # Someone in danger may need to tidy before they ever answered the consent question.
-    engine.consent_free_commands.update({TIDY_COMMAND, SETTINGS_COMMAND})
+    engine.add_command(TIDY_COMMAND, cmd_tidy, "tidy.command", order=83, consent_free=True)
+    engine.add_command(
+        SETTINGS_COMMAND, cmd_discreet, "discreet.command", order=84, consent_free=True
+    )
     engine.add_action(ACTION, action_tidy)
     engine.add_action(SETTINGS_ACTION, action_settings)
     engine.add_menu_item("tidy.leave_button", f"{ACTION}:leave", order=99)

@@ -2,7 +2,7 @@
 
 Order of handling, for every event:
 1. load the person and their conversation (create them on first contact);
-2. interrupts (e.g. crisis language) see the event before anything else;
+2. interrupts (e.g. crisis language) see the event before anything else, in `Priority` order;
 3. commands, global buttons (`go:...`), then the current flow's own buttons and text;
 4. the conversation is saved (optimistic locking) in the caller's transaction.
 """
@@ -13,11 +13,13 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from enum import IntEnum
 from typing import Any
 
 from content import Content
 from flows.events import Document, Event, EventKind, Reply
 from flows.flow import Flow
+from flows.held_text import HeldText
 from flows.ports import ConversationRecord, EntryRecord, Store, UserRecord
 from flows.text_input import NUL, clean_text
 from flows.turn import FIELD_SEPARATOR, STEP_KEY, STEP_SEPARATOR, Turn
@@ -39,6 +41,28 @@ Interrupt = Callable[[Turn], bool]
 JournalRenderer = Callable[[Content, EntryRecord], str]
 
 
+class Priority(IntEnum):
+    """When an interrupt runs among the others: lower first, equal ones in registration order."""
+
+    # Never handles an event, only tidies the context (e.g. forgets held words), so it must run
+    # even when a later interrupt handles the event.
+    TIDY = 10
+    # Crisis words typed as an answer to a safety plan step are that step's answer, not a
+    # crisis to interrupt (the plan itself shows the lines).
+    SAFETY_PLAN_WORDS = 20
+    # Crisis language in any flow is answered before the flow sees it.
+    CRISIS = 30
+    NORMAL = 100
+
+
+@dataclass(frozen=True)
+class RegisteredInterrupt:
+    """An interrupt with its priority, in the order they run."""
+
+    priority: Priority
+    interrupt: Interrupt
+
+
 @dataclass(frozen=True)
 class CommandSpec:
     """A slash command: who may use it, its menu description, and what it does."""
@@ -48,6 +72,7 @@ class CommandSpec:
     description_key: str | None  # None: not listed in Telegram's command menu
     order: int = 100
     admin_only: bool = False
+    consent_free: bool = False  # works before the consent question is answered
 
 
 @dataclass(frozen=True)
@@ -69,24 +94,13 @@ class Engine:
         self.commands: dict[str, CommandSpec] = {}
         self.actions: dict[str, ActionHandler] = {}
         self.menu_items: list[MenuItem] = []
-        self.interrupts: list[Interrupt] = []
+        self.registered_interrupts: list[RegisteredInterrupt] = []
         self.journal_renderers: dict[str, JournalRenderer] = {}
-        self.idle_text_handler: Callable[[Turn], None] | None = None
-        # Commands that work before the consent question is answered (the rest wait for it).
-        self.consent_free_commands: set[str] = {
-            "start",
-            "help",
-            "stop",
-            "cancel",
-            "sos",
-            "privacy",
-            "export",
-            "delete",
-        }
-        # Asks the consent question again (without the welcome), remembering a waiting command.
-        self.ask_consent: Callable[[Turn, list[str]], None] | None = None
-        # Builds a person's /export files from a read of the store (flows.privacy).
-        self.export_builder: Callable[[Turn], list[Document]] | None = None
+        self.held_texts: dict[str, HeldText] = {}
+        # Single-slot hooks, each set once by one feature (a second setter is refused).
+        self._idle_text_handler: Callable[[Turn], None] | None = None
+        self._ask_consent: Callable[[Turn, list[str]], None] | None = None
+        self._export_builder: Callable[[Turn], list[Document]] | None = None
         # Old state names -> current ones, so people saved in a renamed state land safely.
         self.state_renames: dict[tuple[str, str], tuple[str, str]] = {}
 
@@ -104,9 +118,12 @@ class Engine:
         *,
         order: int = 100,
         admin_only: bool = False,
+        consent_free: bool = False,
     ) -> None:
-        """Register a slash command."""
-        self.commands[name] = CommandSpec(name, handler, description_key, order, admin_only)
+        """Register a slash command; `consent_free` ones work before consent is answered."""
+        self.commands[name] = CommandSpec(
+            name, handler, description_key, order, admin_only, consent_free
+        )
 
     def add_action(self, prefix: str, handler: ActionHandler) -> None:
         """Register a global button prefix: payload `prefix:arg` calls `handler(turn, arg)`."""
@@ -119,9 +136,56 @@ class Engine:
         self.menu_items.append(MenuItem(label_key, payload, order))
         self.menu_items.sort(key=lambda item: item.order)
 
-    def add_interrupt(self, interrupt: Interrupt) -> None:
-        """Run `interrupt(turn)` before any flow; it returns True when it handled the event."""
-        self.interrupts.append(interrupt)
+    def add_interrupt(self, interrupt: Interrupt, priority: Priority = Priority.NORMAL) -> None:
+        """Run `interrupt(turn)` before any flow, in priority order; True = it handled the
+        event (later interrupts and the flow do not see it)."""
+        self.registered_interrupts.append(RegisteredInterrupt(priority, interrupt))
+        # A stable sort: equal priorities keep their registration order.
+        self.registered_interrupts.sort(key=lambda registered: registered.priority)
+
+    @property
+    def interrupts(self) -> tuple[Interrupt, ...]:
+        """The interrupts in the order they run (register with `add_interrupt`)."""
+        return tuple(registered.interrupt for registered in self.registered_interrupts)
+
+    @property
+    def consent_free_commands(self) -> frozenset[str]:
+        """Commands that work before the consent question is answered."""
+        return frozenset(name for name, spec in self.commands.items() if spec.consent_free)
+
+    def add_held_text(self, key: str, *, flow: str | None = None, per_item: bool = False) -> None:
+        """Declare a context key where protected text is held (see `flows.held_text`), so
+        export reveals it and key rotation re-encrypts it; `turn.hold_text` needs it."""
+        if key in self.held_texts:
+            raise ValueError(f"held text key {key!r} is already registered")
+        self.held_texts[key] = HeldText(key, flow, per_item)
+
+    @property
+    def idle_text_handler(self) -> Callable[[Turn], None] | None:
+        """What answers free text while resting at the menu (one feature sets it)."""
+        return self._idle_text_handler
+
+    @idle_text_handler.setter
+    def idle_text_handler(self, handler: Callable[[Turn], None]) -> None:
+        self._idle_text_handler = _only_once("idle_text_handler", self._idle_text_handler, handler)
+
+    @property
+    def ask_consent(self) -> Callable[[Turn, list[str]], None] | None:
+        """Asks the consent question again (without the welcome), keeping a waiting command."""
+        return self._ask_consent
+
+    @ask_consent.setter
+    def ask_consent(self, asker: Callable[[Turn, list[str]], None]) -> None:
+        self._ask_consent = _only_once("ask_consent", self._ask_consent, asker)
+
+    @property
+    def export_builder(self) -> Callable[[Turn], list[Document]] | None:
+        """Builds a person's /export files from a read of the store (flows.privacy)."""
+        return self._export_builder
+
+    @export_builder.setter
+    def export_builder(self, builder: Callable[[Turn], list[Document]]) -> None:
+        self._export_builder = _only_once("export_builder", self._export_builder, builder)
 
     def add_journal_renderer(self, kind: str, renderer: JournalRenderer) -> None:
         """Say how entries of `kind` look in the journal."""
@@ -244,7 +308,7 @@ class Engine:
         spec = self.commands.get(name)
         if spec is None or (spec.admin_only and not turn.is_admin):
             return False
-        if turn.user.consent is None and name not in self.consent_free_commands:
+        if turn.user.consent is None and not spec.consent_free:
             if turn.flow == FIRST_FLOW and self.ask_consent is not None:
                 self.ask_consent(turn, [name, args])  # already welcomed: just ask again
             else:
@@ -299,6 +363,17 @@ class Engine:
         """The main menu as rows of two buttons."""
         buttons = [turn.link(item.label_key, item.payload) for item in self.menu_items]
         return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+
+
+def _only_once(hook: str, current: Any, new: Any) -> Any:
+    """`new`, unless the single-slot `hook` already has a value: two features cannot both own
+    it, and the later one silently winning would depend on the order of FEATURES."""
+    if current is not None:
+        raise ValueError(
+            f"engine.{hook} is already set by {getattr(current, '__qualname__', current)!r}; "
+            "only one feature may set it"
+        )
+    return new
 
 
 def _cleaned(event: Event) -> Event:

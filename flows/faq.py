@@ -27,7 +27,7 @@ import logging
 from typing import cast
 
 from content.faq import FaqContent, FaqEntry
-from flows.engine import HOME_FLOW, Engine
+from flows.engine import HOME_FLOW, Engine, Priority
 from flows.events import Button, EventKind
 from flows.faq_matcher import FaqMatcher
 from flows.home import back_buttons
@@ -130,7 +130,7 @@ def hold_question(turn: Turn, query_id: int, question: str) -> None:
     """Hold an unanswered question's words until the next event, so the person may send them
     to the team; never without consent to keep words."""
     if turn.keeps_words:
-        turn.ctx[HELD_KEY] = {"query": query_id, "text": turn.store.protect_text(question)}
+        turn.ctx[HELD_KEY] = {"query": query_id, "text": turn.hold_text(HELD_KEY, question)}
 
 
 def _held_query(turn: Turn) -> int | None:
@@ -388,8 +388,9 @@ def register(engine: Engine) -> None:
     engine.add_command("faq", cmd_faq, "commands.faq", order=50)
     engine.add_command("faqstats", cmd_faqstats, "commands.faqstats", order=99, admin_only=True)
     engine.add_action(ACTION, action_faq)
-    # First of all interrupts (it only forgets, never handles), so held words are dropped even
-    # when a later interrupt, such as the crisis check, handles the event.
-    engine.interrupts.insert(0, forget_held_question)
+    # Among the first interrupts (it only forgets, never handles), so held words are dropped
+    # even when a later interrupt, such as the crisis check, handles the event.
+    engine.add_interrupt(forget_held_question, Priority.TIDY)
+    engine.add_held_text(HELD_KEY)
     engine.add_menu_item("menu.faq", "go:faq", order=50)
     engine.idle_text_handler = on_idle_text

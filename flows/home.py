@@ -192,11 +192,11 @@ def register(engine: Engine) -> None:
     """Add onboarding, the menu and the always-available commands."""
     engine.add_flow(OnboardingFlow(engine.content))
     engine.add_flow(MenuFlow(engine.content))
-    engine.add_command("start", cmd_start, None)
+    engine.add_command("start", cmd_start, None, consent_free=True)
     engine.add_command("menu", cmd_menu, "commands.menu", order=10)
-    engine.add_command("help", cmd_help, "commands.help", order=90)
-    engine.add_command("stop", cmd_stop, "commands.stop", order=95)
-    engine.add_command("cancel", cmd_stop, None)
+    engine.add_command("help", cmd_help, "commands.help", order=90, consent_free=True)
+    engine.add_command("stop", cmd_stop, "commands.stop", order=95, consent_free=True)
+    engine.add_command("cancel", cmd_stop, None, consent_free=True)
     engine.add_action("go", action_go)
     engine.add_action("consent", action_consent)
     engine.ask_consent = ask_consent_again

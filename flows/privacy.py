@@ -21,21 +21,15 @@ from flows.export_archive import (
     export_dir,
     remove_stale_parts,
 )
-from flows.faq import HELD_KEY as FAQ_HELD_KEY
+from flows.held_text import held_slots
 from flows.home import back_buttons, consent_buttons
 from flows.progress import local_zone
-from flows.safety import PENDING_KEY
-from flows.safety_plan import FLOW as PLAN_FLOW
-from flows.safety_plan import HELD_KEY as PLAN_HELD_KEY
 from flows.turn import Turn
 
 EXPORT_FORMAT = "tandem-export"
 EXPORT_VERSION = 2  # 2: zip parts with the JSON and a readable journal.txt
 EXPORT_PAGE_SIZE = 100  # journal entries read per query while building an export
 EXPORT_PART_LIMIT = TELEGRAM_PART_LIMIT  # bytes per file sent
-# Free text held in a conversation context through `protect_text`, as {key: {"text": ...}}:
-# export reveals it, key rotation re-encrypts it.
-HELD_TEXT_KEYS = (PENDING_KEY, FAQ_HELD_KEY)
 DELETE_ACTION = "del"
 DELETE_NONCE_KEY = "_delete"  # in the current flow's context, like any one-time question
 # A part another feature adds to /privacy: a paragraph (appended to the text) and button rows.
@@ -68,18 +62,10 @@ def cmd_privacy(turn: Turn, args: str) -> None:
 
 def held_texts_revealed(turn: Turn, conversation: dict[str, Any]) -> dict[str, Any]:
     """A conversation row with its held texts readable (they are protected, not columns)."""
-    context = conversation.get("context")
-    if not isinstance(context, dict):
-        return conversation
-    for key in HELD_TEXT_KEYS:
-        held = context.get(key)
-        if isinstance(held, dict) and isinstance(held.get("text"), str):
-            held["text"] = turn.store.reveal_text(held["text"])
-    # Safety plan steps held (without consent) until the plan is shown once: {step: text}.
-    plan_held = context.get(PLAN_HELD_KEY)
-    if conversation.get("flow") == PLAN_FLOW and isinstance(plan_held, dict):
-        for step_id, protected in plan_held.items():
-            plan_held[step_id] = turn.store.reveal_text(str(protected))
+    # Every feature's held text, as registered with `engine.add_held_text`.
+    held = turn.engine.held_texts.values()
+    for mapping, name in held_slots(conversation.get("context"), conversation.get("flow"), held):
+        mapping[name] = turn.store.reveal_text(mapping[name])
     return conversation
 
 
@@ -211,8 +197,9 @@ def action_delete(turn: Turn, arg: str) -> None:
 
 def register(engine: Engine) -> None:
     """Add /privacy, /export and /delete."""
-    engine.add_command("privacy", cmd_privacy, "privacy.command", order=80)
-    engine.add_command("export", cmd_export, "export.command", order=81)
+    # Each works before consent is answered: privacy choices never wait for a yes.
+    engine.add_command("privacy", cmd_privacy, "privacy.command", order=80, consent_free=True)
+    engine.add_command("export", cmd_export, "export.command", order=81, consent_free=True)
     engine.export_builder = build_export
-    engine.add_command("delete", cmd_delete, "delete.command", order=82)
+    engine.add_command("delete", cmd_delete, "delete.command", order=82, consent_free=True)
     engine.add_action(DELETE_ACTION, action_delete)

@@ -32,7 +32,7 @@ from weakref import WeakKeyDictionary
 from content.safety import CRISIS_KINDS, DANGER_KINDS, SafetyContent
 from flows import crisis
 from flows.crisis import CALM, Assessment, CrisisKind, Outcome
-from flows.engine import Engine
+from flows.engine import Engine, Priority
 from flows.events import Button, EventKind
 from flows.home import back_buttons
 from flows.places import country_for_zone, match_country, tz_country_name
@@ -224,7 +224,7 @@ def flow_takes_over(turn: Turn, assessment: Assessment) -> bool:
 def hold(turn: Turn) -> str | None:
     """The typed message, protected, when the person agreed that we keep their words."""
     if turn.keeps_words and turn.event.kind is EventKind.TEXT:
-        return turn.store.protect_text(turn.text)
+        return turn.hold_text(PENDING_KEY, turn.text)
     return None
 
 
@@ -291,7 +291,7 @@ def ask_check_in(turn: Turn, kind: str, held: str | None) -> None:
     if turn.event.kind is EventKind.COMMAND:
         pending["command"] = turn.event.command
         if turn.keeps_words and turn.text:
-            pending["text"] = turn.store.protect_text(turn.text)
+            pending["text"] = turn.hold_text(PENDING_KEY, turn.text)
     turn.ctx[PENDING_KEY] = pending
     question = "safety.check_in.ending" if kind in ENDING_KINDS else "safety.check_in.safe"
     turn.reply(
@@ -523,8 +523,9 @@ def render_note(content: Any, entry: Any) -> str:
 
 
 def register(engine: Engine) -> None:
-    """Add the safety interrupt (first of all interrupts), /sos and the journal note kind."""
-    engine.interrupts.insert(0, SafetyInterrupt())
-    engine.add_command("sos", cmd_sos, "sos.command", order=5)
+    """Add the safety interrupt (before any flow), /sos and the journal note kind."""
+    engine.add_interrupt(SafetyInterrupt(), Priority.CRISIS)
+    engine.add_held_text(PENDING_KEY)
+    engine.add_command("sos", cmd_sos, "sos.command", order=5, consent_free=True)
     engine.add_action(ACTION, action_crisis)
     engine.add_journal_renderer(NOTE_KIND, render_note)

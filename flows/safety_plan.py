@@ -19,7 +19,7 @@ from transitions import EventData
 
 from content.safety_plan import PlanStep, SafetyPlanContent
 from flows.crisis import assess
-from flows.engine import MAX_TEXT_CHARS, Engine
+from flows.engine import MAX_TEXT_CHARS, Engine, Priority
 from flows.events import Button, EventKind
 from flows.flow import Flow, event_arg, turn_of
 from flows.ports import EntryRecord
@@ -48,9 +48,7 @@ def plan_content(turn: Turn) -> SafetyPlanContent:
 def read_plan(turn: Turn) -> dict[str, str]:
     """The person's plan, step id -> text: stored answers (newest wins), then held ones."""
     plan: dict[str, str] = {}
-    stored = turn.store.list_entries(
-        turn.user.user_id, kinds=[ENTRY_KIND], limit=MAX_PLAN_ENTRIES
-    )
+    stored = turn.store.list_entries(turn.user.user_id, kinds=[ENTRY_KIND], limit=MAX_PLAN_ENTRIES)
     for entry in stored:  # newest first
         if entry.content_id and entry.text and entry.content_id not in plan:
             plan[entry.content_id] = entry.text
@@ -68,7 +66,7 @@ def save_step(turn: Turn, step_id: str, text: str) -> None:
         turn.keep(ENTRY_KIND, content_id=step_id, text=text)
         held.pop(step_id, None)
     else:
-        held[step_id] = turn.store.protect_text(text)
+        held[step_id] = turn.hold_text(HELD_KEY, text)
 
 
 def clear_step(turn: Turn, step_id: str) -> None:
@@ -349,9 +347,10 @@ def cmd_safetyplan(turn: Turn, args: str) -> None:
 
 def register(engine: Engine) -> None:
     """Add the safety plan, its command and its journal kind; its check runs before the crisis
-    check (registered after flows.safety, so inserting first puts it ahead)."""
+    check (by its priority)."""
     engine.add_flow(SafetyPlanFlow(engine.content))
     engine.add_command(COMMAND, cmd_safetyplan, "safety_plan.command", order=6)
     engine.add_journal_renderer(ENTRY_KIND, render_plan_entry)
-    engine.interrupts.insert(0, plan_words_interrupt)
+    engine.add_interrupt(plan_words_interrupt, Priority.SAFETY_PLAN_WORDS)
+    engine.add_held_text(HELD_KEY, flow=FLOW, per_item=True)
     add_sos_section(engine, sos_rows)

@@ -124,6 +124,16 @@ class Turn:
 
     # Keeping what the person wrote
 
+    def hold_text(self, key: str, text: str) -> str:
+        """`text` protected for holding in the context under `key`, a key registered with
+        `engine.add_held_text` (so /export reveals it and key rotation re-encrypts it)."""
+        if key not in self.engine.held_texts:
+            raise ValueError(
+                f"context key {key!r} is not registered with engine.add_held_text: "
+                "export and key rotation would not find the text held there"
+            )
+        return self.store.protect_text(text)
+
     @property
     def keeps_words(self) -> bool:
         """Whether the person agreed that Tandem keeps their words, answers and choices."""

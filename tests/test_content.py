@@ -31,25 +31,49 @@ def test_reflection_has_six_themes_of_at_least_eight_questions(content) -> None:
     assert all(len(t.questions) >= 8 for t in themes)
 
 
-def test_check_command_reports_a_missing_key(tmp_path: Path) -> None:
+def copy_of_content(folder: Path) -> Path:
+    """The YAML files of content/ copied into `folder`, as a content author works on them."""
+    folder.mkdir(exist_ok=True)
     for path in (ROOT / "content").glob("*.yaml"):
-        (tmp_path / path.name).write_text(path.read_text())
-    ui = tmp_path / "ui.yaml"
-    ui.write_text(ui.read_text().replace("    stale_button:", "    stale_buttonx:"))
-    problems = check_content(tmp_path)
-    assert any("common.stale_button" in p and "not defined" in p for p in problems)
-    assert any("common.stale_buttonx" in p and "never used" in p for p in problems)
-    env = {"PATH": "/usr/bin:/bin", "TANDEM_CONTENT_DIR": str(tmp_path)}
-    result = subprocess.run(
+        (folder / path.name).write_text(path.read_text())
+    return folder
+
+
+def run_check_command(content_dir: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`python -m bot check-content` on a content folder, from a folder of our choosing."""
+    env = {"PATH": "/usr/bin:/bin", "TANDEM_CONTENT_DIR": str(content_dir)}
+    return subprocess.run(
         [sys.executable, "-m", "bot", "check-content"],
-        cwd=ROOT,
+        cwd=cwd,
         env=env,
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def test_check_command_on_a_copy_of_content_elsewhere_is_clean(tmp_path: Path) -> None:
+    """The code is found where it is installed, not next to the content folder."""
+    copy = copy_of_content(tmp_path / "authoring")
+    result = run_check_command(copy, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout == ("content/ is consistent: every key used exists and none is unused.\n")
+
+
+def test_check_command_reports_a_missing_key(tmp_path: Path) -> None:
+    copy_of_content(tmp_path)
+    ui = tmp_path / "ui.yaml"
+    ui.write_text(ui.read_text().replace("    stale_button:", "    stale_buttonx:"))
+    problems = check_content(tmp_path)
+    assert len(problems) == 2, problems
+    assert problems[0].startswith("text key 'common.stale_button' is used at ")
+    assert problems[0].endswith(" but not defined in content/")
+    assert problems[1] == "text key 'common.stale_buttonx' is defined in content/ but never used"
+    result = run_check_command(tmp_path, cwd=tmp_path)
     assert result.returncode == 1
-    assert "common.stale_button" in result.stdout
+    lines = result.stdout.splitlines()
+    # Exactly the two problems: nothing else is reported as unused.
+    assert lines == ["content/ has 2 problem(s):", *(f"  - {p}" for p in problems)]
 
 
 def test_broken_yaml_is_a_readable_error(tmp_path: Path) -> None:

@@ -101,7 +101,12 @@ def test_key_rotation_path(database_url: str, content: Content) -> None:
     chat = ChatDriver(both.service)
     chat.command("journal")
     assert all(answer in chat.text for answer in ANSWERS)
-    assert rotate_stored_text(both.database, FernetCipher([new, old])) == 3
+    assert (
+        rotate_stored_text(
+            both.database, FernetCipher([new, old]), held=both.engine.held_texts.values()
+        )
+        == 3
+    )
     both.database.dispose()
 
     after = runtime_with_keys(database_url, content, new)
@@ -117,7 +122,12 @@ def test_key_rotation_path(database_url: str, content: Content) -> None:
 def test_rotation_also_encrypts_plain_rows(database_url: str, content: Content) -> None:
     plain = runtime_with_keys(database_url, content)
     answer_a_reflection(ChatDriver(plain.service))
-    assert rotate_stored_text(plain.database, FernetCipher([FIRST_KEY])) == 3
+    assert (
+        rotate_stored_text(
+            plain.database, FernetCipher([FIRST_KEY]), held=plain.engine.held_texts.values()
+        )
+        == 3
+    )
     assert not any(answer in dump_text(plain.database) for answer in ANSWERS)
     plain.database.dispose()
 

@@ -91,7 +91,7 @@ def test_a_held_message_dropped_during_rotation_does_not_come_back(
         rotation, "UPDATE CONVERSATIONS", lambda: chat.press_payload(carry_on)
     )
 
-    rotate_stored_text(rotation, FernetCipher([NEW, OLD]))
+    rotate_stored_text(rotation, FernetCipher([NEW, OLD]), held=bot.engine.held_texts.values())
     rotation.dispose()
 
     assert done, "the rotation never tried to rewrite the held message"
@@ -114,7 +114,7 @@ def test_an_answer_changed_during_rotation_is_not_overwritten(
 
     rotation = create_database_engine(database_url)
     done = just_before_first(rotation, "UPDATE ENTRIES", change_every_answer)
-    rotate_stored_text(rotation, FernetCipher([NEW, OLD]))
+    rotate_stored_text(rotation, FernetCipher([NEW, OLD]), held=bot.engine.held_texts.values())
     rotation.dispose()
 
     assert done
@@ -139,7 +139,7 @@ def test_rows_deleted_during_rotation_stay_deleted(
 
     rotation = create_database_engine(database_url)
     done = just_before_first(rotation, "UPDATE ENTRIES", delete_everything)
-    rotate_stored_text(rotation, FernetCipher([NEW, OLD]))
+    rotate_stored_text(rotation, FernetCipher([NEW, OLD]), held=bot.engine.held_texts.values())
     rotation.dispose()
 
     assert done

@@ -231,9 +231,9 @@ def test_held_steps_rest_encrypted_and_export_plain(encrypted: Runtime) -> None:
     chat.send(SIGNS)
     assert SIGNS not in dump_text(encrypted.database)
     chat.command("export")
-    raw = read_export(chat.service, chat.replies).raw.decode()
-    assert SIGNS in raw
-    assert ENCRYPTED_PREFIX not in raw
+    export = read_export(chat.service, chat.replies)
+    assert SIGNS.encode() in export.raw
+    assert ENCRYPTED_PREFIX.encode() not in export.raw
 
 
 def test_odd_input_gets_a_kind_reply_and_loses_nothing(chat: ChatDriver) -> None:

@@ -16,14 +16,14 @@ The same module checks at start-up that the configured keys open what is stored
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, Text, inspect, select, update
 
 from bot.crypto import ENCRYPTED_PREFIX, CipherError, TextCipher
 from bot.storage.sql_store import conversations, personal_tables
-from flows.privacy import HELD_TEXT_KEYS
+from flows.held_text import HeldText, held_slots
 
 BATCH_SIZE = 500
 # A row that keeps changing under us is retried this often, then left for the next run.
@@ -42,14 +42,24 @@ def text_columns() -> list[tuple[Table, str]]:
     ]
 
 
-def rotate_stored_text(database: Engine, cipher: TextCipher, batch_size: int = BATCH_SIZE) -> int:
-    """Rewrite every stored free-text value with the cipher's first key; return how many."""
+def rotate_stored_text(
+    database: Engine,
+    cipher: TextCipher,
+    batch_size: int = BATCH_SIZE,
+    *,
+    held: Iterable[HeldText],
+) -> int:
+    """Rewrite every stored free-text value with the cipher's first key; return how many.
+
+    `held` lists where features hold text in conversation contexts (`engine.held_texts`):
+    text held there before encryption was switched on is found only through it.
+    """
     if not cipher.encrypts:
         raise ValueError("ENCRYPTION_KEYS is not set: there is no key to rotate to")
     rewritten = 0
     for table, name in text_columns():
         rewritten += _rotate_column(database, cipher, table, name, batch_size)
-    rewritten += _rotate_held_texts(database, cipher, batch_size)
+    rewritten += _rotate_held_texts(database, cipher, batch_size, tuple(held))
     return rewritten
 
 
@@ -106,25 +116,35 @@ def _rotate_value(
     return 0
 
 
-def _rotate_held_texts(database: Engine, cipher: TextCipher, batch_size: int) -> int:
+def _rotate_held_texts(
+    database: Engine, cipher: TextCipher, batch_size: int, held: tuple[HeldText, ...]
+) -> int:
     key = conversations.c.user_id
-    statement = select(key, conversations.c.context, conversations.c.version)
+    c = conversations.c
+    statement = select(key, c.flow, c.context, c.version)
     rewritten = 0
     for rows in _batches(database, statement, key, batch_size):
         with database.begin() as connection:
-            for user_id, context, version in rows:
-                rewritten += _rotate_context(connection, cipher, user_id, context, version)
+            for user_id, flow, context, version in rows:
+                rewritten += _rotate_context(
+                    connection, cipher, held, user_id, (flow, context, version)
+                )
     return rewritten
 
 
 def _rotate_context(
-    connection: Connection, cipher: TextCipher, user_id: int, context: Any, version: int
+    connection: Connection,
+    cipher: TextCipher,
+    held: tuple[HeldText, ...],
+    user_id: int,
+    read: tuple[str, Any, int],
 ) -> int:
     """Rotate the protected texts of one conversation if its version is still the one read."""
+    flow, context, version = read
     for _ in range(CHANGED_RETRIES):
         if context is None:
             return 0
-        rotated = _rotated_context(cipher, context)
+        rotated = _rotated_context(cipher, context, flow, held)
         if rotated == context:
             return 0
         result = connection.execute(
@@ -136,26 +156,26 @@ def _rotate_context(
         if result.rowcount == 1:
             return 1
         row = connection.execute(
-            select(conversations.c.context, conversations.c.version).where(
+            select(conversations.c.flow, conversations.c.context, conversations.c.version).where(
                 conversations.c.user_id == user_id
             )
         ).first()
         if row is None:
             return 0
-        context, version = row
+        flow, context, version = row
     return 0
 
 
-def _rotated_context(cipher: TextCipher, context: Any) -> Any:
+def _rotated_context(
+    cipher: TextCipher, context: Any, flow: str, held: tuple[HeldText, ...]
+) -> Any:
     """A copy of a context with held texts and every encrypted value rotated."""
     rotated = _rotate_encrypted(cipher, context)
-    # Encrypted values anywhere are found above; the known held texts are needed for values
-    # written before encryption was switched on, which look like any other string.
-    if isinstance(rotated, dict):
-        for held_key in HELD_TEXT_KEYS:
-            held = rotated.get(held_key)
-            if isinstance(held, dict) and isinstance(held.get("text"), str):
-                held["text"] = cipher.rotate(held["text"])
+    # Encrypted values anywhere are found above; the registered held texts are needed for
+    # values written before encryption was switched on, which look like any other string.
+    for mapping, name in held_slots(rotated, flow, held):
+        if not mapping[name].startswith(ENCRYPTED_PREFIX):
+            mapping[name] = cipher.rotate(mapping[name])
     return rotated
 
 
