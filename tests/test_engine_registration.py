@@ -75,6 +75,8 @@ def test_commands_declare_whether_they_work_before_consent(content: Content) -> 
         "privacy",
         "export",
         "delete",
+        "tidy",  # someone in danger may need to tidy before answering the consent question
+        "discreet",
     }
     ran: list[str] = []
     engine.add_command("early", lambda turn, args: ran.append("early"), consent_free=True)
