@@ -21,6 +21,11 @@ from bot.daily_scheduler import build_daily_scheduler, start_daily_prompts, stop
 from bot.lean_application import LeanApplication
 from bot.monitoring import Monitor, PollWatchingRequest, no_outbox
 from bot.ordering import PerUserUpdateProcessor
+from bot.preparation_notices import (
+    build_preparation_notices,
+    start_preparation_notices,
+    stop_preparation_notices,
+)
 from bot.rate_limit import ConversationFirstRateLimiter, SendBudget
 from bot.service import TandemService
 from bot.settings import Settings, SettingsError
@@ -98,10 +103,10 @@ def build_application(
         # Replies never wait; daily prompts use the budget replies leave (bot.rate_limit).
         .rate_limiter(ConversationFirstRateLimiter(SendBudget(settings.daily_send_rate)))
         .post_init(_register_commands(runtime))
-        .post_stop(stop_daily_prompts)
+        .post_stop(stop_background_jobs)
         # Also when start-up fails after post_init (e.g. the webhook port is taken): no task
         # may be left pending, or asyncio prints a warning after our one-line explanation.
-        .post_shutdown(stop_daily_prompts)
+        .post_shutdown(stop_background_jobs)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(updates_request or request)
@@ -122,7 +127,16 @@ def build_application(
     application.add_handler(TypeHandler(Update, adapter.on_update))
     application.add_error_handler(on_error)
     application.bot_data["daily_scheduler"] = build_daily_scheduler(runtime, application.bot)
+    application.bot_data["preparation_notices"] = build_preparation_notices(
+        runtime, application.bot
+    )
     return application
+
+
+async def stop_background_jobs(application: Application) -> None:
+    """Stop the daily prompts and the preparation notices."""
+    await stop_daily_prompts(application)
+    await stop_preparation_notices(application)
 
 
 def bot_commands(runtime: Runtime) -> list[BotCommand]:
@@ -138,6 +152,7 @@ def _register_commands(runtime: Runtime) -> Callable[[Application], Coroutine[An
         await application.bot.set_my_commands(bot_commands(runtime))
         logger.info("registered %d commands", len(bot_commands(runtime)))
         start_daily_prompts(application)
+        start_preparation_notices(application)
         announce_when_running(application)
 
     return post_init

@@ -22,6 +22,7 @@ from flows.export_archive import (
 )
 from flows.faq import HELD_KEY as FAQ_HELD_KEY
 from flows.home import back_buttons, consent_buttons
+from flows.prepare import HELD_KEYS as PREPARE_HELD_KEYS
 from flows.progress import local_zone
 from flows.safety import PENDING_KEY
 from flows.safety_plan import FLOW as PLAN_FLOW
@@ -34,7 +35,7 @@ EXPORT_PAGE_SIZE = 100  # journal entries read per query while building an expor
 EXPORT_PART_LIMIT = TELEGRAM_PART_LIMIT  # bytes per file sent
 # Free text held in a conversation context through `protect_text`, as {key: {"text": ...}}:
 # export reveals it, key rotation re-encrypts it.
-HELD_TEXT_KEYS = (PENDING_KEY, FAQ_HELD_KEY)
+HELD_TEXT_KEYS = (PENDING_KEY, FAQ_HELD_KEY, *PREPARE_HELD_KEYS)
 DELETE_ACTION = "del"
 DELETE_NONCE_KEY = "_delete"  # in the current flow's context, like any one-time question
 

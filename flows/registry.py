@@ -15,6 +15,7 @@ from flows import (
     home,
     journal,
     practice,
+    prepare,
     privacy,
     reflection,
     safety,
@@ -36,6 +37,7 @@ FEATURES = [
     faq,
     daily,
     safety_plan,
+    prepare,
 ]
 
 
