@@ -654,7 +654,7 @@ class PrepareFlow(Flow):
             self.move(turn, "rehearse")
         elif state == "rehearse":
             if analyzed_as_empty(text):
-                turn.reply(turn.say("prepare.rehearse_ask"))
+                turn.reply(turn.say("prepare.rehearse_empty"))
                 self.prompt(turn)
             else:
                 self.give_feedback(turn, text)

@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import select, text
 
 from bot.app import Runtime, build_runtime
-from bot.crypto import generate_key
+from bot.crypto import CipherError, FernetCipher, generate_key
 from bot.preparation_notices import DueNotice, claim_due_notices, notice_reply
 from bot.storage.database import create_database_engine
+from bot.storage.key_rotation import rotate_stored_text
 from bot.storage.models import Entry, Preparation, User
 from content import Content
 from flows.prepare import due_times
@@ -149,6 +150,60 @@ def test_later_this_week_offers_named_days_and_a_typed_time(
     assert "couldn't read that time" in chat.text
     chat.send("18:30")
     assert "Friday 6 March, 18:30 with your friend" in chat.text
+
+
+def test_a_day_far_away_or_past_is_asked_again(runtime: Runtime, chat: ChatDriver) -> None:
+    chat.onboard()
+    chat.command("prepare", "work")
+    chat.send("12 dec")
+    assert "a long way off" in chat.text
+    chat.send("1 march")
+    assert "already passed" in chat.text
+    chat.send("friday")
+    assert "Friday 6 March. About what time?" in chat.text
+
+
+def test_an_answer_without_words_is_asked_again(runtime: Runtime, chat: ChatDriver) -> None:
+    chat.onboard()
+    chat.command("prepare", "work")
+    chat.send("tomorrow 7pm")
+    for line in (GOAL, FEAR, PLAN):
+        chat.send(line)
+    chat.send("?!")
+    assert "I didn't see any words there" in chat.text
+    assert "Here is what I noticed" not in chat.text
+    chat.send(FIRST)
+    assert "Here is what I noticed" in chat.text
+
+
+def test_rotating_keys_rewrites_prepared_words(database_url: str, content: Content) -> None:
+    old, new = generate_key(), generate_key()
+    first = build_runtime(
+        make_settings(database_url, encryption_keys=(old,)), content=content, migrate_schema=False
+    )
+    chat = ChatDriver(first.service)
+    chat.onboard()
+    prepare_for_tomorrow_evening(chat)
+    first.database.dispose()
+    both = build_runtime(
+        make_settings(database_url, encryption_keys=(new, old)),
+        content=content,
+        migrate_schema=False,
+    )
+    rotate_stored_text(both.database, FernetCipher([new, old]))
+    both.database.dispose()
+    after = build_runtime(
+        make_settings(database_url, encryption_keys=(new,)), content=content, migrate_schema=False
+    )
+    try:
+        (row,) = rows(after)
+        with pytest.raises(CipherError):
+            FernetCipher([old]).decrypt(str(row.goal))
+        resumed = ChatDriver(after.service, user_id=chat.user_id)
+        resumed.press_payload(f"go:prepare:card-{row.id}")
+        assert GOAL in resumed.text and PLAN in resumed.text
+    finally:
+        after.database.dispose()
 
 
 def test_a_time_already_past_today_is_asked_again(runtime: Runtime, chat: ChatDriver) -> None:
