@@ -210,9 +210,25 @@ class PrepareFlow(Flow):
         "debrief",
     ]
     initial = "area"
-    # Each step is reached by `to_<state>`; what may happen next is decided by the handlers
-    # below, which read the step's answer before moving on.
-    transitions = [{"trigger": f"to_{state}", "source": "*", "dest": state} for state in states]
+    # Each step is reached by `to_<state>`, only from the steps that lead to it; the handlers
+    # below read the step's answer before moving on (a refused move shows the step again).
+    transitions = [
+        {"trigger": f"to_{dest}", "source": sources, "dest": dest}
+        for dest, sources in {
+            "overview": ["area"],
+            "area": ["overview"],
+            "day": ["area", "day", "week", "time"],
+            "week": ["day"],
+            "time": ["day", "week", "time"],
+            "goal": ["day", "week", "time"],
+            "fear": ["goal"],
+            "plan": ["fear"],
+            "rehearse": ["plan", "review"],
+            "review": ["rehearse"],
+            "held": list(TEXT_STATES),
+            "debrief": ["area"],
+        }.items()
+    ]
 
     def __init__(self, content: Content) -> None:
         super().__init__(content)
