@@ -300,9 +300,13 @@ class PrepareFlow(Flow):
             if p.talk_date >= today or p.debriefed_at is None
         ]
 
+    def talk_passed(self, turn: Turn, preparation: PreparationRecord) -> bool:
+        """Whether the talk's time has come (so it can be looked back on)."""
+        at = time.fromisoformat(preparation.talk_time)
+        return occurrence_utc(preparation.talk_date, at, zone_name(turn)) <= turn.now
+
     def show_overview(self, turn: Turn) -> None:
         """Prepared talks with their cards (and debriefs once past), and a new one."""
-        today = local_today(turn)
         lines = [turn.say("prepare.overview")]
         rows: list[list[Button]] = []
         for found in self.upcoming(turn)[:5]:
@@ -325,7 +329,7 @@ class PrepareFlow(Flow):
                     )
                 ]
             )
-            if found.talk_date <= today and found.debriefed_at is None:
+            if self.talk_passed(turn, found) and found.debriefed_at is None:
                 rows.append(
                     [
                         turn.link(

@@ -429,6 +429,9 @@ def test_a_debrief_given_early_is_not_offered_again(runtime: Runtime, chat: Chat
     chat.onboard()
     prepare_for_tomorrow_evening(chat)
     (row,) = rows(runtime)
+    chat.now = datetime(2026, 3, 3, 18, tzinfo=UTC)  # the day of the talk, before it
+    chat.command("prepare")
+    assert not any("How did it go?" in label for label in chat.labels())
     chat.now = datetime(2026, 3, 3, 21, tzinfo=UTC)
     chat.command("prepare")
     chat.press("How did it go?")
