@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 
 from bot.app import Runtime, build_runtime
 from bot.crypto import CipherError, FernetCipher, generate_key
@@ -125,6 +125,21 @@ def test_a_whole_preparation_ends_with_the_card_and_keeps_the_chosen_answer(
     assert "Tuesday 3 March, 19:00 with your partner" in chat.text
     chat.press("Card:")
     assert GOAL in chat.text and FIRST in chat.text
+
+
+def test_the_card_comes_at_the_daily_prompt_time_in_the_persons_zone(
+    runtime: Runtime, chat: ChatDriver
+) -> None:
+    chat.onboard()
+    with runtime.database.begin() as connection:
+        connection.execute(
+            update(User).values(daily_enabled=True, daily_time="07:45", timezone="Europe/Berlin")
+        )
+    prepare_for_tomorrow_evening(chat)
+    (row,) = rows(runtime)
+    assert (row.talk_date, row.talk_time) == (TOMORROW, "19:00")  # Berlin time
+    assert row.card_due_utc == datetime(2026, 3, 3, 6, 45, tzinfo=UTC)
+    assert row.debrief_due_utc == datetime(2026, 3, 4, 6, 45, tzinfo=UTC)
 
 
 def test_typed_day_and_time_skip_the_time_question(runtime: Runtime, chat: ChatDriver) -> None:
