@@ -268,6 +268,17 @@ def test_without_consent_the_card_is_shown_but_no_words_are_kept(
     assert "were not kept" in chat.text and GOAL not in chat.text
 
 
+def test_words_with_braces_reach_the_card_as_written(runtime: Runtime, chat: ChatDriver) -> None:
+    chat.onboard()
+    chat.command("prepare", "friends")
+    chat.send("tomorrow 7pm")
+    for line in ("I want {my} evenings back", FEAR, "If {they} push, then I pause", FIRST):
+        chat.send(line)
+    chat.press("Keep this one")
+    assert "What I want: I want {my} evenings back" in chat.text
+    assert "My plan: If {they} push, then I pause" in chat.text
+
+
 def test_stopping_midway_saves_nothing(runtime: Runtime, chat: ChatDriver) -> None:
     chat.onboard()
     chat.command("prepare", "partner")
