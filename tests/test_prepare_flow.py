@@ -279,6 +279,22 @@ def test_words_with_braces_reach_the_card_as_written(runtime: Runtime, chat: Cha
     assert "My plan: If {they} push, then I pause" in chat.text
 
 
+def test_words_held_midway_rest_encrypted_and_export_readable(encrypted: Runtime) -> None:
+    chat = ChatDriver(encrypted.service)
+    chat.onboard()
+    chat.command("prepare", "partner")
+    chat.send("tomorrow 7pm")
+    chat.send(GOAL)
+    with encrypted.database.connect() as connection:
+        stored = str(connection.execute(text("SELECT context FROM conversations")).scalar_one())
+    assert "prep_goal" in stored and "Sundays" not in stored
+    exported = read_export(encrypted.service, chat.command("export"))
+    (conversation,) = exported.data["tables"]["conversations"]
+    assert conversation["context"]["prep_goal"]["text"] == GOAL
+    chat.send(FEAR)  # /export left the flow where it was
+    assert "If they say" in chat.text
+
+
 def test_stopping_midway_saves_nothing(runtime: Runtime, chat: ChatDriver) -> None:
     chat.onboard()
     chat.command("prepare", "partner")
