@@ -21,6 +21,11 @@ from bot.daily_scheduler import build_daily_scheduler, start_daily_prompts, stop
 from bot.lean_application import LeanApplication
 from bot.monitoring import Monitor, PollWatchingRequest, no_outbox
 from bot.ordering import PerUserUpdateProcessor
+from bot.preparation_notices import (
+    build_preparation_notices,
+    start_preparation_notices,
+    stop_preparation_notices,
+)
 from bot.rate_limit import ConversationFirstRateLimiter, SendBudget
 from bot.service import TandemService
 from bot.settings import Settings, SettingsError
@@ -124,13 +129,17 @@ def build_application(
     application.add_error_handler(on_error)
     application.bot_data["daily_scheduler"] = build_daily_scheduler(runtime, application.bot)
     application.bot_data["tidy_job"] = build_tidy_job(runtime, application.bot)
+    application.bot_data["preparation_notices"] = build_preparation_notices(
+        runtime, application.bot
+    )
     return application
 
 
 async def _stop_jobs(application: Application) -> None:
-    """Stop the database-driven jobs (daily prompts, tidying)."""
+    """Stop the database-driven jobs (daily prompts, tidying, preparation notices)."""
     await stop_daily_prompts(application)
     await stop_tidy_job(application)
+    await stop_preparation_notices(application)
 
 
 def bot_commands(runtime: Runtime) -> list[BotCommand]:
@@ -146,6 +155,7 @@ def _register_commands(runtime: Runtime) -> Callable[[Application], Coroutine[An
         await application.bot.set_my_commands(bot_commands(runtime))
         logger.info("registered %d commands", len(bot_commands(runtime)))
         start_daily_prompts(application)
+        start_preparation_notices(application)
         announce_when_running(application)
         start_tidy_job(application)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.app import Runtime, chart_renderer
+from bot.preparation_notices import claim_due_notices, notice_reply
 from flows.events import Button, Document, Event, EventKind, Reply
 
 CONSOLE_USER_ID = 1  # one local person; Telegram ids are much larger
@@ -61,6 +62,9 @@ class ConsoleChat:
         if event is None:
             return []
         replies = self.runtime.service.process(event)
+        # Cards and debriefs due for this person arrive as they would in Telegram, once.
+        due = claim_due_notices(self.runtime.database, event.now, user_id=self.user_id)
+        replies += [notice_reply(self.runtime.content, notice) for notice in due]
         self.show(replies)
         return replies
 

@@ -69,6 +69,28 @@ class EntryRecord:
     created_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class PreparationRecord:
+    """A real conversation the person prepared for (their words already decrypted; None when
+    they were not kept). `talk_date` and `talk_time` ("HH:MM") are in the person's own zone."""
+
+    user_id: int
+    area: str
+    goal: str | None
+    fear: str | None
+    plan: str | None
+    opening: str | None
+    talk_date: date
+    talk_time: str
+    created_at: datetime
+    card_due_utc: datetime
+    debrief_due_utc: datetime
+    card_sent_at: datetime | None = None
+    debrief_sent_at: datetime | None = None
+    debriefed_at: datetime | None = None
+    id: int = 0
+
+
 # The score recorded for an FAQ entry the person picked from a list rather than asked about:
 # matcher scores are never negative, so /faqstats can leave picks out of "most asked".
 FAQ_PICK_SCORE = -1.0
@@ -171,6 +193,24 @@ class Store(Protocol):
 
     def storage_facts(self) -> StorageFacts:
         """Whether text is encrypted at rest and whether deleted data lingers in the files."""
+        ...
+
+    # Preparations for real conversations
+
+    def add_preparation(self, preparation: PreparationRecord) -> int:
+        """Store a preparation (its words through the cipher) and return its id."""
+        ...
+
+    def preparation(self, user_id: int, preparation_id: int) -> PreparationRecord | None:
+        """One of the person's preparations, or None."""
+        ...
+
+    def list_preparations(self, user_id: int, *, limit: int = 20) -> list[PreparationRecord]:
+        """The person's preparations, the latest conversation first."""
+        ...
+
+    def mark_debriefed(self, user_id: int, preparation_id: int, now: datetime) -> bool:
+        """Note that the person looked back on this conversation (and need not be asked)."""
         ...
 
     def protect_text(self, text: str) -> str:

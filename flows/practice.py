@@ -535,7 +535,8 @@ class PracticeFlow(Flow):
 
     def _again_buttons(self, turn: Turn) -> list[list[Button]]:
         return [
-            [turn.link("practice.menu_label", "go:practice"), turn.link("common.menu", "go:menu")]
+            [turn.link("practice.menu_label", "go:practice"), turn.link("common.menu", "go:menu")],
+            [turn.link("prepare.offer_after_practice", "go:prepare")],
         ]
 
     def _typed_context(self, turn: Turn) -> str | None:

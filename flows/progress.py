@@ -29,6 +29,9 @@ REFLECTION_KINDS = ("reflection",)
 PRACTICE_KINDS = ("practice",)
 # One entry per answered daily question.
 DAILY_KINDS = ("daily",)
+# One entry per real conversation prepared (/prepare), and one per talk looked back on.
+PREPARED_KINDS = ("prepare",)
+DEBRIEFED_KINDS = ("prepare_debriefed",)
 # The chart stays readable up to about a year of fortnightly results; older ones still count
 # for "since your first".
 MAX_CHART_POINTS = 40
@@ -191,13 +194,22 @@ def _activity(turn: Turn) -> str:
     encouragement."""
     user_id = turn.user.user_id
     moments = turn.store.entry_times(
-        user_id, kinds=[*REFLECTION_KINDS, *PRACTICE_KINDS, *DAILY_KINDS]
+        user_id,
+        kinds=[
+            *REFLECTION_KINDS,
+            *PRACTICE_KINDS,
+            *DAILY_KINDS,
+            *PREPARED_KINDS,
+            *DEBRIEFED_KINDS,
+        ],
     )
     if not moments:
         return turn.say("progress.activity_none")
     reflections = sum(1 for kind, _ in moments if kind in REFLECTION_KINDS)
     practices = sum(1 for kind, _ in moments if kind in PRACTICE_KINDS)
     dailies = sum(1 for kind, _ in moments if kind in DAILY_KINDS)
+    prepared = sum(1 for kind, _ in moments if kind in PREPARED_KINDS)
+    debriefed = sum(1 for kind, _ in moments if kind in DEBRIEFED_KINDS)
     things = []
     if reflections:
         things.append(
@@ -218,6 +230,22 @@ def _activity(turn: Turn) -> str:
             turn.say(
                 "progress.practices_one" if practices == 1 else "progress.practices_other",
                 count=practices,
+            )
+        )
+    if prepared:
+        things.append(
+            turn.say(
+                "prepare.progress_one" if prepared == 1 else "prepare.progress_other",
+                count=prepared,
+            )
+        )
+    if debriefed:
+        things.append(
+            turn.say(
+                "prepare.progress_debriefed_one"
+                if debriefed == 1
+                else "prepare.progress_debriefed_other",
+                count=debriefed,
             )
         )
     joiner = f" {turn.say('progress.list_and')} "  # content texts are stripped of spaces

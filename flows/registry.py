@@ -16,6 +16,7 @@ from flows import (
     home,
     journal,
     practice,
+    prepare,
     privacy,
     reflection,
     safety,
@@ -38,6 +39,7 @@ FEATURES = [
     daily,
     safety_plan,
     discreet,
+    prepare,
 ]
 
 

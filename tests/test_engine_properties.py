@@ -56,6 +56,7 @@ texts = st.one_of(
 # one unknown of each.
 FLOW_PREFIXES = [
     *("reflection", "onboarding", "menu", "selfcheck", "practice", "daily", "safety_plan"),
+    "prepare",
     "x",
 ]
 ACTION_PREFIXES = ["go", "del", "crisis", "jr", "consent", "dp", "fq", "tidy", "discreet", "nope"]

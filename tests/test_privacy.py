@@ -153,6 +153,17 @@ def test_delete_removes_every_row_about_the_person_and_the_next_message_starts_f
         )
     # A message id kept for tidying the chat, as the adapter records it after a send.
     MessageLog(runtime.database).record_sent(chat.user_id, 77, datetime(2026, 3, 2, 9, tzinfo=UTC))
+    chat.command("prepare", "work")  # a prepared conversation, with its card
+    chat.press("Tomorrow")
+    chat.press("Evening")
+    for line in (
+        "I want to ask for a raise",
+        "they say no",
+        "then I ask what it takes",
+        "I'd like a raise",
+    ):
+        chat.send(line)
+    chat.press("Keep this one")
     with_user_id = [table for table in Base.metadata.sorted_tables if "user_id" in table.c]
     assert {table.name for table in personal_tables()} == {t.name for t in with_user_id}
     before = all_rows(runtime.database)

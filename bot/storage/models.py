@@ -172,4 +172,33 @@ class ChatMessage(Base):
 
 
 # Every table holding data about a person, for /export and /delete.
-PERSONAL_TABLES = (User, Conversation, Entry, FaqQuery, Delivery, ChatMessage)
+
+
+
+class Preparation(Base):
+    """A real conversation the person prepared for: their words (through the cipher), when it
+    happens in their own zone, and when its card and debrief are due and were sent."""
+
+    __tablename__ = "preparations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.user_id", ondelete="CASCADE"), index=True
+    )
+    area: Mapped[str] = mapped_column(String(16))
+    goal: Mapped[str | None] = mapped_column(Text)
+    fear: Mapped[str | None] = mapped_column(Text)
+    plan: Mapped[str | None] = mapped_column(Text)
+    opening: Mapped[str | None] = mapped_column(Text)
+    talk_date: Mapped[date]
+    talk_time: Mapped[str] = mapped_column(String(5))
+    created_at: Mapped[datetime]
+    card_due_utc: Mapped[datetime] = mapped_column(index=True)
+    debrief_due_utc: Mapped[datetime] = mapped_column(index=True)
+    card_sent_at: Mapped[datetime | None]
+    debrief_sent_at: Mapped[datetime | None]
+    debriefed_at: Mapped[datetime | None]
+
+
+# Every table holding data about a person, for /export and /delete.
+PERSONAL_TABLES = (User, Conversation, Entry, FaqQuery, Delivery, ChatMessage, Preparation)

@@ -34,6 +34,7 @@ from bot.storage.models import (
     Delivery,
     Entry,
     FaqQuery,
+    Preparation,
     ProcessedUpdate,
     User,
 )
@@ -43,6 +44,7 @@ from flows.ports import (
     ConversationRecord,
     EntryRecord,
     FaqStats,
+    PreparationRecord,
     StorageFacts,
     UserRecord,
 )
@@ -55,6 +57,9 @@ entries = cast(Table, Entry.__table__)
 processed_updates = cast(Table, ProcessedUpdate.__table__)
 deliveries = cast(Table, Delivery.__table__)
 faq_queries = cast(Table, FaqQuery.__table__)
+preparations = cast(Table, Preparation.__table__)
+# The person's own words in a preparation: stored through the cipher.
+PREPARATION_TEXTS = ("goal", "fear", "plan", "opening")
 
 USER_FIELDS = tuple(c.name for c in users.columns)
 CONVERSATION_FIELDS = ("flow", "state", "context", "version")
@@ -400,6 +405,66 @@ class SqlStore:
             least_helpful=[(row.matched_id, int(row.no), int(row.votes)) for row in least_helpful],
             unmatched=[self.cipher.decrypt(row.question) for row in unmatched],
         )
+
+    # Preparations for real conversations
+
+    def add_preparation(self, preparation: PreparationRecord) -> int:
+        """Store a preparation (its words through the cipher) and return its id."""
+        values = {
+            name: getattr(preparation, name)
+            for name in (c.name for c in preparations.columns)
+            if name != "id"
+        }
+        for name in PREPARATION_TEXTS:
+            if values[name] is not None:
+                values[name] = self.cipher.encrypt(values[name])
+        result = self.connection.execute(
+            insert(preparations).values(values).returning(preparations.c.id)
+        )
+        return int(result.scalar_one())
+
+    def preparation(self, user_id: int, preparation_id: int) -> PreparationRecord | None:
+        """One of the person's preparations, or None."""
+        row = self.connection.execute(
+            select(preparations).where(
+                preparations.c.user_id == user_id, preparations.c.id == preparation_id
+            )
+        ).first()
+        return None if row is None else self._preparation(row._mapping)
+
+    def list_preparations(self, user_id: int, *, limit: int = 20) -> list[PreparationRecord]:
+        """The person's preparations, the latest conversation first."""
+        statement = (
+            select(preparations)
+            .where(preparations.c.user_id == user_id)
+            .order_by(
+                preparations.c.talk_date.desc(),
+                preparations.c.talk_time.desc(),
+                preparations.c.id.desc(),
+            )
+            .limit(limit)
+        )
+        return [self._preparation(row._mapping) for row in self.connection.execute(statement)]
+
+    def mark_debriefed(self, user_id: int, preparation_id: int, now: datetime) -> bool:
+        """Note that the person looked back on this conversation; a debrief not yet sent
+        never will be."""
+        result = self.connection.execute(
+            update(preparations)
+            .where(preparations.c.user_id == user_id, preparations.c.id == preparation_id)
+            .values(
+                debriefed_at=now,
+                debrief_sent_at=func.coalesce(preparations.c.debrief_sent_at, now),
+            )
+        )
+        return bool(result.rowcount)
+
+    def _preparation(self, row: Any) -> PreparationRecord:
+        values = dict(row)
+        for name in PREPARATION_TEXTS:
+            if values[name] is not None:
+                values[name] = self.cipher.decrypt(values[name])
+        return PreparationRecord(**values)
 
     # Everything about one person: /export and /delete
 

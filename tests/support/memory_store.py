@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from itertools import count
 from typing import Any
@@ -21,6 +21,7 @@ from flows.ports import (
     ConversationRecord,
     EntryRecord,
     FaqStats,
+    PreparationRecord,
     StorageFacts,
     UserRecord,
 )
@@ -46,6 +47,7 @@ class MemoryStore:
     entries: list[EntryRecord] = field(default_factory=list)
     faq_queries: list[_FaqQuery] = field(default_factory=list)
     deliveries: set[tuple[int, date]] = field(default_factory=set)
+    preparations: list[PreparationRecord] = field(default_factory=list)
     _ids: count = field(default_factory=lambda: count(1))
 
     def load(self, user_id: int) -> tuple[UserRecord | None, ConversationRecord | None]:
@@ -130,6 +132,34 @@ class MemoryStore:
         mine = sorted(self._mine(user_id, kinds), key=lambda e: (e.created_at, e.id))
         return [(e.kind, e.created_at) for e in mine]
 
+    def add_preparation(self, preparation: PreparationRecord) -> int:
+        """Keep a preparation and return its id."""
+        new_id = next(self._ids)
+        self.preparations.append(replace(preparation, id=new_id))
+        return new_id
+
+    def preparation(self, user_id: int, preparation_id: int) -> PreparationRecord | None:
+        """One of the person's preparations, or None."""
+        for found in self.preparations:
+            if found.user_id == user_id and found.id == preparation_id:
+                return found
+        return None
+
+    def list_preparations(self, user_id: int, *, limit: int = 20) -> list[PreparationRecord]:
+        """The person's preparations, the latest conversation first."""
+        mine = [p for p in self.preparations if p.user_id == user_id]
+        mine.sort(key=lambda p: (p.talk_date, p.talk_time, p.id), reverse=True)
+        return mine[:limit]
+
+    def mark_debriefed(self, user_id: int, preparation_id: int, now: datetime) -> bool:
+        """Note the debrief (and that none needs sending any more)."""
+        found = self.preparation(user_id, preparation_id)
+        if found is None:
+            return False
+        updated = replace(found, debriefed_at=now, debrief_sent_at=found.debrief_sent_at or now)
+        self.preparations[self.preparations.index(found)] = updated
+        return True
+
     def has_delivery(self, user_id: int, local_date: date) -> bool:
         """Whether a prompt for that local date is in the ledger."""
         return (user_id, local_date) in self.deliveries
@@ -142,6 +172,7 @@ class MemoryStore:
             "conversations": [asdict(conversation)] if conversation else [],
             "entries": [asdict(e) for e in self._mine(user_id, None)],
             "faq_queries": [asdict(q) for q in self.faq_queries if q.user_id == user_id],
+            "preparations": [asdict(p) for p in self.preparations if p.user_id == user_id],
         }
 
     def export_tables(self, user_id: int) -> Iterator[tuple[str, Iterator[dict[str, Any]]]]:
@@ -159,6 +190,7 @@ class MemoryStore:
         self.users.pop(user_id, None)
         self.conversations.pop(user_id, None)
         self.deliveries = {d for d in self.deliveries if d[0] != user_id}
+        self.preparations = [p for p in self.preparations if p.user_id != user_id]
         after = (
             len(self.entries) + len(self.faq_queries) + len(self.users) + len(self.conversations)
         )
