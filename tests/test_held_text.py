@@ -14,6 +14,7 @@ from bot.storage.key_rotation import rotate_stored_text
 from content import Content
 from flows.events import Event, EventKind
 from flows.held_text import HeldText
+from flows.prepare import HELD_KEYS as PREPARE_HELD_KEYS
 from flows.turn import Turn
 from tests.conftest import make_settings
 from tests.support.chat import ChatDriver
@@ -112,6 +113,7 @@ def test_every_feature_registers_the_text_it_holds(runtime: Runtime) -> None:
         "_crisis": HeldText("_crisis"),
         "_faq_question": HeldText("_faq_question"),
         "held": HeldText("held", flow="safety_plan", per_item=True),
+        **{key: HeldText(key, flow="prepare") for key in PREPARE_HELD_KEYS},
     }
 
 

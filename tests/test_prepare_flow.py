@@ -205,7 +205,9 @@ def test_rotating_keys_rewrites_prepared_words(database_url: str, content: Conte
         content=content,
         migrate_schema=False,
     )
-    rotate_stored_text(both.database, FernetCipher([new, old]))
+    rotate_stored_text(
+        both.database, FernetCipher([new, old]), held=both.engine.held_texts.values()
+    )
     both.database.dispose()
     after = build_runtime(
         make_settings(database_url, encryption_keys=(new,)), content=content, migrate_schema=False
