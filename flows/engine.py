@@ -71,6 +71,8 @@ class Engine:
         self.interrupts: list[Interrupt] = []
         self.journal_renderers: dict[str, JournalRenderer] = {}
         self.idle_text_handler: Callable[[Turn], None] | None = None
+        # Text where a flow expected a button; True when it was handled (flows/free_text.py).
+        self.stray_text_handler: Callable[[Turn], bool] | None = None
         # Commands that work before the consent question is answered (the rest wait for it).
         self.consent_free_commands: set[str] = {
             "start",

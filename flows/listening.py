@@ -523,7 +523,9 @@ class Router:
             return Reading("small_talk")
         named_feature = find_feature_by_name(words)
         cues = set(with_cues(words).split())
-        if "cuerehearse" in cues:
+        if "cuefeedback" in cues:
+            pass  # about Tandem itself ("the practice scenes are too easy"): the model decides
+        elif "cuerehearse" in cues:
             if person is not None or _REHEARSE_OBJECT.search(words):
                 return Reading("rehearse", **details)
             if named_feature == "practice":
@@ -537,6 +539,7 @@ class Router:
             return Reading("rehearse", **details)
         if (
             named_feature is not None
+            and "cuefeedback" not in cues
             and person is None
             and (
                 "cuerequest" in cues

@@ -50,6 +50,7 @@ RATINGS_LIMIT = 50
 
 ANY_CONTEXT = "any"
 DIMENSION_KEY = "dimension"  # ctx: practise scenes of one dimension (from a self-check)
+WANTED_KEY = "wanted"  # ctx: the part of life asked for before the safety screen
 CONFIDENCE_SCALE = range(1, 6)
 DEBRIEF_QUESTIONS = ("practice.debrief.q1", "practice.debrief.q2", "practice.debrief.q3")
 TEXT_KEY_PREFIXES = ("practice.context.", "practice.level.", "practice.debrief.q")
@@ -318,6 +319,8 @@ class PracticeFlow(Flow):
         """Screen first; then go where /practice's argument points, or show the picker."""
         arg = str(kwargs.get("arg") or "").strip().lower()
         if saved_safety(turn) is None:
+            if arg in CONTEXTS:  # asked for a part of life: go there once the screen is done
+                turn.ctx[WANTED_KEY] = arg
             turn.reply(turn.say("practice.intro"))
             self.fire(turn, "screen")
         elif not allowed_contexts(turn):
@@ -558,6 +561,7 @@ class PracticeFlow(Flow):
         """Store the answers; say what that means for practice; offer help when it is needed."""
         turn = turn_of(event)
         answers = turn.ctx.pop("safety", {}) or {}
+        wanted = turn.ctx.pop(WANTED_KEY, None)
         hurt = str(event_arg(event, "arg", "no"))
         hurt = hurt if hurt in HURT_ANSWERS else "skip"
         feels_safe = str(answers.get("feels_safe") or "yes")
@@ -583,7 +587,10 @@ class PracticeFlow(Flow):
             turn.reply(turn.say("practice.safety.all_safe"))
             if hurt == "skip":  # unsaid is fine; help stays one look away
                 turn.reply(safety_resources(turn))
-        self.ask_context(turn)
+        if wanted in CONTEXTS:  # says so kindly when that part of life was left out
+            self.choose(turn, wanted)
+        else:
+            self.ask_context(turn)
 
     def show_paused(self, event: EventData) -> None:
         """Practice is paused: say why and how to change it."""

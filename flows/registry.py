@@ -9,7 +9,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from content import Content
-from flows import daily, faq, home, journal, practice, privacy, reflection, safety, selfcheck
+from flows import (
+    daily,
+    faq,
+    free_text,
+    home,
+    journal,
+    practice,
+    privacy,
+    reflection,
+    safety,
+    selfcheck,
+)
 from flows import progress as progress_view
 from flows.engine import Engine
 
@@ -24,6 +35,7 @@ FEATURES = [
     progress_view,
     faq,
     daily,
+    free_text,  # after faq: free text at the menu is read first, questions go on to the FAQ
 ]
 
 

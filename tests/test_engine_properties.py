@@ -55,7 +55,7 @@ texts = st.one_of(
 # Every flow's name and every global button prefix (checked against the engine below), plus
 # one unknown of each.
 FLOW_PREFIXES = ["reflection", "onboarding", "menu", "selfcheck", "practice", "daily", "x"]
-ACTION_PREFIXES = ["go", "del", "crisis", "jr", "consent", "dp", "fq", "nope"]
+ACTION_PREFIXES = ["go", "del", "crisis", "jr", "consent", "dp", "fq", "ls", "nope"]
 forged_payloads = st.one_of(
     st.text(max_size=MAX_PAYLOAD_BYTES // 4),
     st.builds(
