@@ -79,7 +79,7 @@ EXAMPLES_PATH = Path(__file__).resolve().with_name("listening_examples.yaml")
 KIND_C = 0.2
 FEATURE_C = 0.5
 # A win or question must beat the share score by this much (see Router.read).
-SHARE_MARGIN = 0.1
+SHARE_MARGIN = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,12 +136,13 @@ _PEOPLE: tuple[tuple[str, str, str], ...] = (
     ("aunt|auntie|aunty", "aunt", "family"),
     ("uncle", "uncle", "family"),
     ("cousin", "cousin", "family"),
-    ("son", "son", "family"),
-    ("daughter", "daughter", "family"),
-    ("kids|children", "kids", "family"),
+    ("son in law|son-in-law|daughter in law|daughter-in-law", "in-laws", "family"),
+    ("son|stepson|step son", "son", "family"),
+    ("daughter|stepdaughter|step daughter", "daughter", "family"),
+    ("kids|children|the kids|teenager|teen|toddler|step ?kids", "kids", "family"),
     ("nephews?|nieces?", "family", "family"),
     ("family", "family", "family"),
-    ("husband|hubby|hubs|husbnd|husand", "husband", "partner"),
+    ("husband|hubby|hubs|husbnd|husand|my man|my guy", "husband", "partner"),
     ("wife|wifey", "wife", "partner"),
     ("boyfriend|bf|boyfirend|boyfreind|bfriend", "boyfriend", "partner"),
     ("girlfriend|gf|grilfriend|girlfreind", "girlfriend", "partner"),
@@ -158,12 +159,17 @@ _PEOPLE: tuple[tuple[str, str, str], ...] = (
     ("friend|mate|buddy|pal|bestfriend|frend|freind|classmate", "friend", "friends"),
     ("roommate|room mate|flatmate|flat mate|housemate", "roommate", "friends"),
     ("neighbou?r", "neighbour", "friends"),
-    ("boss|bosses|ceo|director|employer|line manager", "boss", "work"),
+    (
+        "boss|bosses|ceo|director|employer|line manager|hr|head of department|principal",
+        "boss",
+        "work",
+    ),
     ("manager|managers|mgr", "manager", "work"),
     ("supervisor|lead", "supervisor", "work"),
     ("coworkers?|co-workers?|co workers?|colleagues?", "coworker", "work"),
     ("team", "team", "work"),
     ("clients?|customers?", "client", "work"),
+    ("staff|employees?|intern|direct reports?|landlord", "coworker", "work"),
 )
 _PERSON_PATTERNS = tuple(
     (re.compile(rf"\b(?:{pattern})\b"), name, area) for pattern, name, area in _PEOPLE
@@ -278,6 +284,23 @@ _SMALL_TALK = re.compile(
     r"wh?at'?s (your|ur) fav(ou?rite)? \w+)"
     r"( (ok|okay|then|tandem|thanks|today|again|there))*$"
 )
+# A win said outright ("i said no", "stood up for myself", "he agreed") unless the same
+# message takes it back ("i wanted to say no but...", "i couldn't").
+_CLEAR_WIN = re.compile(
+    r"(\b(i|and i|finally|so i|then i|today i|i finally|i actually|i just) said no\b|"
+    r"\bsaid no\b[^.]*\b(and|but) (she|he|they|it|the world|nobody|no one)\b|"
+    r"stood up for (myself|me)|held (firm|my ground)|kept my (boundary|boundaries|limit)|"
+    r"\bi did it\b|did the thing|\bno guilt\b|without (feeling )?guilt|"
+    r"didn'?t (feel guilty|apologi[sz]e|over ?explain|cave|give in)|proud of (myself|me)|"
+    r"stopped myself|\b(he|she|they) (agreed|backed me up|said ok|said okay|was fine|"
+    r"were fine|took it (ok|okay|well))|\btold (my|the|him|her|them)\b[^.]*"
+    r"\b(anymore|any more|no more)\b|\bi (finally )?(blocked|turned down|left on time)\b)"
+)
+_WIN_TAKEN_BACK = re.compile(
+    r"\b(wanted to|want to|trying to|tried to|how to|couldn'?t|can'?t|cant|didn'?t know|"
+    r"never|why do i|i hate|but the words|but i (said yes|didn'?t|couldn'?t|caved)|"
+    r"should have|wish i|if i|when i|again and again|too scared)\b"
+)
 _POLITE_END = re.compile(r"\b(please|pls|plz|thanks)[.!]*$")
 _NOT_WORDS = re.compile(r"[^\w\s']+")
 
@@ -291,6 +314,9 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("cuerehearse", r"\b(practi[cs]e|practi[cs]ing|rehears\w*|role ?play\w*|act it out|"
          r"pretend (you'?re|to be|ur)|be my \w+ for|try (saying|telling)|find the words|"
          r"(practi[cs]e|dry) run|help me (say|tell|ask)|what (do|would|should) i say)\b"),
+        ("cueprepare", r"\b(prepare|prep|scenario|simulate|set up a scene|train me|"
+         r"work on saying|get ready (for|to)|how (would|should|do) i (respond|answer|reply|react)|"
+         r"what if (my|she|he|they)|scene (with|about|where)|try it out|have a go)\b"),
         ("cuerehearsehow", r"\b(how (do|can|should|would) i (tell|say|ask|word|bring up|explain|"
          r"let)|what (do|should|would|can) i (say|tell|text|write)|help me (word|write|phrase|"
          r"find|figure out what to say)|(script|words|a text) (for|to)|walk me through|"
@@ -525,7 +551,7 @@ class Router:
         cues = set(with_cues(words).split())
         if "cuefeedback" in cues:
             pass  # about Tandem itself ("the practice scenes are too easy"): the model decides
-        elif "cuerehearse" in cues:
+        elif "cuerehearse" in cues or ("cueprepare" in cues and person is not None):
             if person is not None or _REHEARSE_OBJECT.search(words):
                 return Reading("rehearse", **details)
             if named_feature == "practice":
@@ -548,6 +574,12 @@ class Router:
             )
         ):
             return Reading("feature", feature=named_feature)
+        if (
+            _CLEAR_WIN.search(words)
+            and not _WIN_TAKEN_BACK.search(words)
+            and not cues & {"cuequestionstart", "cuequestionmark"}
+        ):
+            return Reading("win", **details)
         if (
             self.matcher is not None
             and ("cuequestionstart" in cues or "cuequestionmark" in cues)
