@@ -194,7 +194,7 @@ def answer(turn: Turn, reading: Reading) -> None:
         hear_share(turn, reading, in_danger_words=True)
     elif kind == "win":
         hear_win(turn, reading)
-    elif kind == "rehearse":
+    elif kind == "rehearse" or (kind == "feature" and reading.feature == "practice"):
         turn.engine.run_command(turn, "practice", reading.area or "")
     elif kind == "feature" and reading.feature in FEATURE_COMMANDS:
         turn.engine.run_command(turn, FEATURE_COMMANDS[reading.feature], "")

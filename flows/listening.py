@@ -78,6 +78,7 @@ EXAMPLES_PATH = Path(__file__).resolve().with_name("listening_examples.yaml")
 # Regularisation of both classifiers; chosen by cross-validation on the development set.
 KIND_C = 0.2
 FEATURE_C = 0.5
+STORY_C = 0.5
 # A win or question must beat the share score by this much (see Router.read).
 SHARE_MARGIN = 0.2
 
@@ -479,12 +480,25 @@ def _vectorizer() -> FeatureUnion:
     )
 
 
+def _story_classifier(c: float) -> Pipeline:
+    """Word 1-2 grams with cues only (character n-grams blur "said no" and "couldn't say no")."""
+    words = TfidfVectorizer(
+        preprocessor=with_cues,
+        ngram_range=(1, 2),
+        sublinear_tf=True,
+        token_pattern=r"(?u)\b\w+\b|[!?]",
+    )
+    return Pipeline(
+        [("features", words), ("model", LinearSVC(C=c, class_weight="balanced", random_state=0))]
+    )
+
+
 def _classifier(c: float) -> Pipeline:
     """TF-IDF features and a linear support vector machine (liblinear: deterministic)."""
     return Pipeline(
         [
             ("features", _vectorizer()),
-            ("model", LinearSVC(C=c, class_weight="balanced")),
+            ("model", LinearSVC(C=c, class_weight="balanced", random_state=0)),
         ]
     )
 
@@ -511,6 +525,7 @@ class Router:
         kind_c: float = KIND_C,
         share_margin: float = SHARE_MARGIN,
         use_crisis_rules: bool = True,
+        use_story_model: bool = True,
     ) -> None:
         self.share_margin = share_margin
         self.use_crisis_rules = use_crisis_rules
@@ -524,6 +539,12 @@ class Router:
             self.matcher = FaqMatcher.from_entries(faq.entries, faq.off_topic)
         self.kinds = _classifier(kind_c)
         self.kinds.fit(texts, labels)
+        # Wins and shares are both stories; a second classifier trained on them alone weighs
+        # the words that tell them apart (a "no" said, or not) without the other kinds.
+        stories = [e for e in examples if e.kind in ("share", "win")]
+        self.stories = _story_classifier(STORY_C) if use_story_model else None
+        if self.stories is not None:
+            self.stories.fit([e.text for e in stories], [e.kind for e in stories])
         features = [e for e in examples if e.kind == "feature" and e.feature]
         self.features = _classifier(FEATURE_C)
         self.features.fit([e.text for e in features], [e.feature for e in features])
@@ -555,7 +576,7 @@ class Router:
             if person is not None or _REHEARSE_OBJECT.search(words):
                 return Reading("rehearse", **details)
             if named_feature == "practice":
-                return Reading("feature", feature="practice")
+                return Reading("feature", feature="practice", area=area)
         elif (
             "cuerehearsehow" in cues
             and person is not None
@@ -573,7 +594,7 @@ class Router:
                 or _POLITE_END.search(words) is not None
             )
         ):
-            return Reading("feature", feature=named_feature)
+            return Reading("feature", feature=named_feature, area=area)
         if (
             _CLEAR_WIN.search(words)
             and not _WIN_TAKEN_BACK.search(words)
@@ -591,6 +612,10 @@ class Router:
         )
         kind: Kind = max(scores, key=lambda k: scores[k])
         confidence = float(scores[kind])
+        if kind in ("share", "win") and self.stories is not None:
+            story = float(self.stories.decision_function([text])[0])  # > 0: a win
+            kind = "win" if story > self.share_margin else "share"
+            return Reading(kind, confidence=abs(story), **details)
         # A story read as a win or a question by a hair is more likely a share, and the cost of
         # the mistake is not even: a win heard as a share is still heard; a share answered as a
         # win or turned away as an unknown question is not.
@@ -606,7 +631,7 @@ class Router:
             kind, confidence = "share", float(scores["share"])
         if kind == "feature":
             feature = named_feature or str(self.features.predict([text])[0])
-            return Reading("feature", feature=feature, confidence=confidence)
+            return Reading("feature", feature=feature, area=area, confidence=confidence)
         if kind in ("small_talk", "off_topic", "question", "feedback"):
             return Reading(kind, confidence=confidence)
         return Reading(kind, confidence=confidence, **details)
