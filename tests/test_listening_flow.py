@@ -3,15 +3,19 @@ and counted, rehearsal requests open practice in the right place, the rest goes 
 
 from __future__ import annotations
 
+import io
 from typing import cast
 
 import pytest
 from sqlalchemy import select
 
 from bot.app import Runtime
+from bot.console import ConsoleChat
 from bot.storage.models import Entry
 from content import Content
 from content.practice import PracticeContent
+from flows import free_text
+from flows.listening import Reading
 from tests.support.chat import ChatDriver
 from tests.test_practice_flow import prefs, press_exact, screen_safe, shown_scenario
 
@@ -245,8 +249,39 @@ def test_a_share_where_buttons_were_expected_is_heard_and_the_flow_kept(
 
 
 def test_the_console_hears_a_share_too(runtime: Runtime) -> None:
-    """`python -m bot chat` runs the same service: a share is heard there as well."""
-    chat = ChatDriver(runtime.service, user_id=777)
+    """`python -m bot chat`: the share is heard, its choices are numbered, and 1 keeps it."""
+    out = io.StringIO()
+    ConsoleChat(runtime, out=out).run(io.StringIO(f"1\n/menu\n{MOM_STORY}\n1\n/quit\n"))
+    shown = out.getvalue()
+    assert "your mom" in shown and "awful" in shown
+    assert "[1] Keep it in my journal" in shown
+    assert "Kept in your journal" in shown
+    assert notes(runtime) == [("share", MOM_STORY)]
+
+
+def test_a_win_without_consent_is_counted_but_no_words_are_offered_to_keep(
+    chat: ChatDriver, runtime: Runtime
+) -> None:
+    """The count needs no words; keeping them needs consent."""
+    at_menu(chat, consent=False)
+    chat.send("i did it. i told my mom i wont be coming every sunday anymore")
+    assert "first time you've told me about" in chat.text
+    assert "Keep it in my journal" not in chat.labels()
+    assert prefs(runtime)["listening_wins"] == 1
+    assert notes(runtime) == []
+
+
+def test_what_the_classifier_alone_reads_as_crisis_is_heard_with_help_one_tap_away(
+    chat: ChatDriver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The safety check found nothing, the router says crisis: listened to, and /sos offered
+    (the router defers to safety rather than answering crisis itself)."""
+    monkeypatch.setattr(
+        free_text, "read_message", lambda text: Reading("crisis", person="partner")
+    )
     at_menu(chat)
-    chat.send(MOM_STORY)
-    assert "your mom" in chat.text
+    chat.send("everything is grey lately and he keeps making it worse")
+    assert "your partner" in chat.text
+    assert "/sos" in chat.text
+    chat.press("Help right now")
+    assert "help" in chat.text.lower()
