@@ -25,6 +25,7 @@ DEV_SET = ROOT / "tests" / "data" / "faq_dev.yaml"
 # Story-like questions (context first, several sentences, typos, no question mark), written
 # blind by someone else: only aggregate figures are printed for it, never a question.
 STORY_SET = ROOT / "tests" / "data" / "faq_story_eval.yaml"
+STORY_DEV_SET = ROOT / "tests" / "data" / "faq_story_dev.yaml"
 # "Did you mean…" offers this many entries: the right one among them is one tap away.
 DID_YOU_MEAN_CHOICES = 3
 
@@ -208,7 +209,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--set",
-        choices=("eval", "dev", "story"),
+        choices=("eval", "dev", "story", "story-dev"),
         default="eval",
         help="question set to measure (default: the independent eval set; story: the "
         "story-like evaluation set, aggregates only)",
@@ -224,6 +225,8 @@ def main() -> None:
         compare(content)
     elif args.set == "story":
         story_report(content, STORY_SET)
+    elif args.set == "story-dev":
+        story_report(content, STORY_DEV_SET)
     else:
         report(content, EVAL_SET if args.set == "eval" else DEV_SET)
 
