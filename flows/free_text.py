@@ -37,7 +37,7 @@ from flows import faq
 from flows.engine import HOME_FLOW, Engine
 from flows.events import Button
 from flows.home import back_buttons
-from flows.listening import Reading, read_message
+from flows.listening import Reading, router_for
 from flows.turn import Turn
 
 ACTION = "ls"
@@ -206,11 +206,16 @@ def answer(turn: Turn, reading: Reading) -> None:
         faq.ask(turn, turn.text)
 
 
+def read(turn: Turn, text: str) -> Reading:
+    """What kind of message `text` is, read by the router built for this content's FAQ."""
+    return router_for(faq.faq_content(turn)).read(text)
+
+
 def on_idle_text(turn: Turn) -> None:
     """Free text at the menu: greetings, thanks and "what can you do" as before, then the
     router."""
     if not faq.answer_small_talk(turn, turn.text):
-        answer(turn, read_message(turn.text))
+        answer(turn, read(turn, turn.text))
 
 
 def on_stray_text(turn: Turn) -> bool:
@@ -218,7 +223,7 @@ def on_stray_text(turn: Turn) -> bool:
     left in place; a request to rehearse is offered as a button. False: the flow's own nudge."""
     if turn.user.consent is None:  # still being welcomed: the consent question comes first
         return False
-    reading = read_message(turn.text)
+    reading = read(turn, turn.text)
     if reading.kind in ("share", "win", "question"):
         answer(turn, reading)
         return True
@@ -257,6 +262,7 @@ def action_listening(turn: Turn, arg: str) -> None:
 
 def register(engine: Engine) -> None:
     """Hear free text at the menu and where buttons were expected; add the `ls:` buttons."""
+    router_for(faq.faq_content(engine))  # train at start-up (about a second), not on a message
     engine.add_action(ACTION, action_listening)
     engine.interrupts.insert(0, forget_held_words)
     engine.idle_text_handler = on_idle_text

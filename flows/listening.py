@@ -663,6 +663,19 @@ def _optional(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+_routers: dict[int, tuple[FaqContent, Router]] = {}
+
+
+def router_for(faq: FaqContent) -> Router:
+    """The router trained on the shipped examples and this FAQ content, built once per content
+    (content is immutable; tests build many engines from the same content)."""
+    cached = _routers.get(id(faq))
+    if cached is None or cached[0] is not faq:
+        cached = (faq, Router(load_examples(), faq=faq))
+        _routers[id(faq)] = cached
+    return cached[1]
+
+
 @lru_cache(maxsize=1)
 def shipped_router() -> Router:
     """The router trained on the examples shipped with Tandem and the FAQ (built once)."""

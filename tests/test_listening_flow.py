@@ -276,9 +276,7 @@ def test_what_the_classifier_alone_reads_as_crisis_is_heard_with_help_one_tap_aw
 ) -> None:
     """The safety check found nothing, the router says crisis: listened to, and /sos offered
     (the router defers to safety rather than answering crisis itself)."""
-    monkeypatch.setattr(
-        free_text, "read_message", lambda text: Reading("crisis", person="partner")
-    )
+    monkeypatch.setattr(free_text, "read", lambda turn, text: Reading("crisis", person="partner"))
     at_menu(chat)
     chat.send("everything is grey lately and he keeps making it worse")
     assert "your partner" in chat.text
