@@ -262,7 +262,8 @@ def action_listening(turn: Turn, arg: str) -> None:
 
 def register(engine: Engine) -> None:
     """Hear free text at the menu and where buttons were expected; add the `ls:` buttons."""
-    router_for(faq.faq_content(engine))  # train at start-up (about a second), not on a message
+    # The router is trained on the first free text (about a second), not at start-up, which
+    # stays as quick as it was: see flows/listening.py.
     engine.add_action(ACTION, action_listening)
     engine.interrupts.insert(0, forget_held_words)
     engine.idle_text_handler = on_idle_text

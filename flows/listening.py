@@ -25,17 +25,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import FeatureUnion, Pipeline
-from sklearn.svm import LinearSVC
 
 from content.faq import FaqContent
 from flows.crisis import assess
 from flows.faq_matcher import FaqMatcher
 from flows.small_talk import recognize
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import FeatureUnion, Pipeline
 
 Kind = Literal[
     "share",
@@ -455,6 +455,9 @@ def with_cues(text: str) -> str:
 
 def _vectorizer() -> FeatureUnion:
     """Word 1-2 grams (with cues) and character 1-4 grams within words, both TF-IDF."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import FeatureUnion
+
     return FeatureUnion(
         [
             (
@@ -480,8 +483,16 @@ def _vectorizer() -> FeatureUnion:
     )
 
 
+# scikit-learn is imported when the first router is trained, not with this module: importing
+# it takes seconds on a busy machine, and the bot should answer its first update without it.
+
+
 def _story_classifier(c: float) -> Pipeline:
     """Word 1-2 grams with cues only (character n-grams blur "said no" and "couldn't say no")."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import Pipeline
+    from sklearn.svm import LinearSVC
+
     words = TfidfVectorizer(
         preprocessor=with_cues,
         ngram_range=(1, 2),
@@ -495,6 +506,9 @@ def _story_classifier(c: float) -> Pipeline:
 
 def _classifier(c: float) -> Pipeline:
     """TF-IDF features and a linear support vector machine (liblinear: deterministic)."""
+    from sklearn.pipeline import Pipeline
+    from sklearn.svm import LinearSVC
+
     return Pipeline(
         [
             ("features", _vectorizer()),
