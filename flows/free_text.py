@@ -37,7 +37,7 @@ from flows import faq
 from flows.engine import HOME_FLOW, Engine
 from flows.events import Button
 from flows.home import back_buttons
-from flows.listening import Reading, router_for
+from flows.listening import Reading, router_for, warm_up
 from flows.turn import Turn
 
 ACTION = "ls"
@@ -262,8 +262,7 @@ def action_listening(turn: Turn, arg: str) -> None:
 
 def register(engine: Engine) -> None:
     """Hear free text at the menu and where buttons were expected; add the `ls:` buttons."""
-    # The router is trained on the first free text (about a second), not at start-up, which
-    # stays as quick as it was: see flows/listening.py.
+    warm_up(faq.faq_content(engine))  # trained in the background: start-up is not delayed
     engine.add_action(ACTION, action_listening)
     engine.interrupts.insert(0, forget_held_words)
     engine.idle_text_handler = on_idle_text

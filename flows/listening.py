@@ -21,6 +21,7 @@ names, and, for a feature, which one. The technique was chosen by measurement
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -301,6 +302,13 @@ _WIN_TAKEN_BACK = re.compile(
     r"\b(wanted to|want to|trying to|tried to|how to|couldn'?t|can'?t|cant|didn'?t know|"
     r"never|why do i|i hate|but the words|but i (said yes|didn'?t|couldn'?t|caved)|"
     r"should have|wish i|if i|when i|again and again|too scared)\b"
+)
+# Asking for the words themselves is a rehearsal ("what do i say to my boss"); "how do i say no
+# to my boss" may be a question too, so it is left to the classifier and the FAQ check.
+_REHEARSE_REQUEST = re.compile(
+    r"\b(what (do|should|would|can) i (say|tell|text|write)|help me (word|write|phrase|find|"
+    r"figure out what to say)|(script|words|a text) (for|to)|walk me through|"
+    r"give me (the |some )?words)\b"
 )
 _POLITE_END = re.compile(r"\b(please|pls|plz|thanks)[.!]*$")
 _NOT_WORDS = re.compile(r"[^\w\s']+")
@@ -592,7 +600,7 @@ class Router:
             if named_feature == "practice":
                 return Reading("feature", feature="practice", area=area)
         elif (
-            "cuerehearsehow" in cues
+            _REHEARSE_REQUEST.search(words)
             and person is not None
             and details["feeling"] is None
             and not cues & {"cuewin", "cueshare"}
@@ -678,16 +686,28 @@ def _optional(value: Any) -> str | None:
 
 
 _routers: dict[int, tuple[FaqContent, Router]] = {}
+_routers_lock = threading.Lock()
 
 
 def router_for(faq: FaqContent) -> Router:
     """The router trained on the shipped examples and this FAQ content, built once per content
-    (content is immutable; tests build many engines from the same content)."""
-    cached = _routers.get(id(faq))
-    if cached is None or cached[0] is not faq:
-        cached = (faq, Router(load_examples(), faq=faq))
-        _routers[id(faq)] = cached
-    return cached[1]
+    (content is immutable; tests build many engines from the same content). A message that
+    arrives while it is being trained waits for it."""
+    with _routers_lock:
+        cached = _routers.get(id(faq))
+        if cached is None or cached[0] is not faq:
+            cached = (faq, Router(load_examples(), faq=faq))
+            _routers[id(faq)] = cached
+        return cached[1]
+
+
+def warm_up(faq: FaqContent) -> None:
+    """Train the router for this content in a background thread, so neither start-up nor the
+    first free text waits for the whole of it (importing scikit-learn and training take
+    about two seconds on a quiet machine, much longer on a busy one)."""
+    if id(faq) in _routers:
+        return
+    threading.Thread(target=router_for, args=(faq,), name="listening-warm-up", daemon=True).start()
 
 
 @lru_cache(maxsize=1)
