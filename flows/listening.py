@@ -7,12 +7,13 @@ names, and, for a feature, which one. The technique was chosen by measurement
 (`python -m benchmarks.listening_eval`, docs/listening.md):
 
 1. Rules first, where a rule is surer than a model: crisis language (flows/crisis.py, the
-   same reading the safety interrupt makes), whole-message greetings and thanks
-   (flows/small_talk.py).
-2. Otherwise a TF-IDF (words and character n-grams) + logistic regression classifier picks the
-   kind. It is trained deterministically at first use from the labelled examples shipped with
-   this package (flows/listening_examples.yaml, also the development set); nothing is
-   downloaded and no model file is loaded.
+   same reading the safety interrupt makes), whole-message small talk, a rehearsal or a
+   feature asked for, a win said outright, a question the FAQ answers with confidence.
+2. Otherwise a linear SVM over TF-IDF of words (with cue tokens) and character n-grams picks
+   the kind, and a second one tells wins from shares. Both are trained deterministically from
+   the labelled examples shipped with this package (flows/listening_examples.yaml, also the
+   development set) and the FAQ's wordings, in a background thread when the engine is built
+   (`warm_up`) or at first use; nothing is downloaded and no model file is loaded.
 3. The person, the part of life and the feeling come from word lists (a named "boss" is work,
    "my sister" is family), so the reply can say "your boss" and practice opens in the right
    place; a feature comes from its names, else from a second small classifier.
