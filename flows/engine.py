@@ -99,6 +99,8 @@ class Engine:
         self.held_texts: dict[str, HeldText] = {}
         # Single-slot hooks, each set once by one feature (a second setter is refused).
         self._idle_text_handler: Callable[[Turn], None] | None = None
+        # Text where a flow expected a button; True when it was handled (flows/free_text.py).
+        self._stray_text_handler: Callable[[Turn], bool] | None = None
         self._ask_consent: Callable[[Turn, list[str]], None] | None = None
         self._export_builder: Callable[[Turn], list[Document]] | None = None
         # Old state names -> current ones, so people saved in a renamed state land safely.
@@ -168,6 +170,17 @@ class Engine:
     @idle_text_handler.setter
     def idle_text_handler(self, handler: Callable[[Turn], None]) -> None:
         self._idle_text_handler = _only_once("idle_text_handler", self._idle_text_handler, handler)
+
+    @property
+    def stray_text_handler(self) -> Callable[[Turn], bool] | None:
+        """What hears text typed where a flow expected a button (one feature sets it)."""
+        return self._stray_text_handler
+
+    @stray_text_handler.setter
+    def stray_text_handler(self, handler: Callable[[Turn], bool]) -> None:
+        self._stray_text_handler = _only_once(
+            "stray_text_handler", self._stray_text_handler, handler
+        )
 
     @property
     def ask_consent(self) -> Callable[[Turn, list[str]], None] | None:

@@ -209,13 +209,6 @@ def ask(turn: Turn, question: str) -> None:
     show_outside(turn, query_id)
 
 
-def on_idle_text(turn: Turn) -> None:
-    """Free text while resting at the menu: small talk gets a warm reply, the rest is a
-    question."""
-    if not answer_small_talk(turn, turn.text):
-        ask(turn, turn.text)
-
-
 def answer_small_talk(turn: Turn, text: str) -> bool:
     """Greetings and thanks get a warm reply and the menu; "what can you do" gets its
     entry. False when the text is not small talk."""
@@ -393,4 +386,5 @@ def register(engine: Engine) -> None:
     engine.add_interrupt(forget_held_question, Priority.TIDY)
     engine.add_held_text(HELD_KEY)
     engine.add_menu_item("menu.faq", "go:faq", order=50)
-    engine.idle_text_handler = on_idle_text
+    # Free text at the menu is read by the listening router (flows/free_text.py), which hands
+    # questions to `ask` here; it owns the engine's idle-text hook.

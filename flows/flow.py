@@ -77,7 +77,11 @@ class Flow:
         raise NotImplementedError
 
     def on_text(self, turn: Turn) -> None:
-        """Handle typed text in the current state."""
+        """Handle typed text in the current state: buttons are expected here, but a person
+        telling us something is heard first (the engine's `stray_text_handler`)."""
+        handler = turn.engine.stray_text_handler
+        if handler is not None and handler(turn):
+            return
         turn.reply(turn.say("common.use_buttons"))
         self.prompt(turn)
 

@@ -59,6 +59,7 @@ RATINGS_LIMIT = 50
 
 ANY_CONTEXT = "any"
 DIMENSION_KEY = "dimension"  # ctx: practise scenes of one dimension (from a self-check)
+WANTED_KEY = "wanted"  # ctx: the part of life asked for before the safety screen
 CONFIDENCE_SCALE = range(1, 6)
 DEBRIEF_QUESTIONS = ("practice.debrief.q1", "practice.debrief.q2", "practice.debrief.q3")
 TEXT_KEY_PREFIXES = ("practice.context.", "practice.level.", "practice.debrief.q")
@@ -372,6 +373,8 @@ class PracticeFlow(Flow):
         if isinstance(session, dict):  # /practice again mid-session keeps what it held
             turn.ctx.update({k: v for k, v in session.items() if k in SESSION_KEYS})
         if saved_safety(turn) is None:
+            if arg in CONTEXTS:  # asked for a part of life: go there once the screen is done
+                turn.ctx[WANTED_KEY] = arg
             turn.reply(turn.say("practice.intro"))
             self.fire(turn, "screen")
         elif not allowed_contexts(turn):
@@ -706,6 +709,7 @@ class PracticeFlow(Flow):
         """Keep the answers (see `keep_safety`); say what they mean; offer help when needed."""
         turn = turn_of(event)
         answers = turn.ctx.pop("safety", {}) or {}
+        wanted = turn.ctx.pop(WANTED_KEY, None)
         hurt = str(answers.get("hurt") or "no")
         feels = str(answers.get("feels") or "fine")
         unsafe = final_unsafe(feels, list(answers.get("unsafe", [])), hurt)
@@ -737,7 +741,10 @@ class PracticeFlow(Flow):
             turn.reply(turn.say("practice.safety.hard_is_ok"))
         else:
             turn.reply(turn.say("practice.safety.all_safe"))
-        self.ask_context(turn)
+        if wanted in CONTEXTS:  # says so kindly when that part of life was left out
+            self.choose(turn, wanted)
+        else:
+            self.ask_context(turn)
 
     def show_paused(self, event: EventData) -> None:
         """Practice is paused: say why and how to change it."""

@@ -16,6 +16,7 @@ from content import Content
 from flows.daily_schedule import zone_for
 from flows.dates import format_date
 from flows.engine import Engine
+from flows.free_text import WINS_PREF
 from flows.home import back_buttons
 from flows.ports import EntryRecord
 from flows.selfcheck import ENTRY_KIND, selfcheck_content
@@ -190,8 +191,8 @@ def _chart(turn: Turn, points: list[ProgressPoint]) -> ProgressChart:
 
 
 def _activity(turn: Turn) -> str:
-    """How many reflective and daily answers and practice scenes, and in which weeks, as
-    encouragement."""
+    """How many reflective and daily answers, practice scenes and wins told, and in which
+    weeks, as encouragement."""
     user_id = turn.user.user_id
     moments = turn.store.entry_times(
         user_id,
@@ -203,8 +204,19 @@ def _activity(turn: Turn) -> str:
             *DEBRIEFED_KINDS,
         ],
     )
+    wins = int(turn.user.prefs.get(WINS_PREF, 0))
+    wins_line = (
+        turn.say("progress.wins_one" if wins == 1 else "progress.wins_other", count=wins)
+        if wins
+        else None
+    )
     if not moments:
-        return turn.say("progress.activity_none")
+        none = turn.say("progress.activity_none")
+        return (
+            f"{turn.say('progress.activity_summary')}\n- {wins_line}\n\n{none}"
+            if wins_line
+            else none
+        )
     reflections = sum(1 for kind, _ in moments if kind in REFLECTION_KINDS)
     practices = sum(1 for kind, _ in moments if kind in PRACTICE_KINDS)
     dailies = sum(1 for kind, _ in moments if kind in DAILY_KINDS)
@@ -248,6 +260,8 @@ def _activity(turn: Turn) -> str:
                 count=debriefed,
             )
         )
+    if wins_line:
+        things.append(wins_line)
     joiner = f" {turn.say('progress.list_and')} "  # content texts are stripped of spaces
     zone = local_zone(turn.user.timezone)
     today = turn.now.astimezone(zone).date()

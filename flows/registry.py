@@ -13,6 +13,7 @@ from flows import (
     daily,
     discreet,
     faq,
+    free_text,
     home,
     journal,
     practice,
@@ -40,6 +41,7 @@ FEATURES = [
     safety_plan,
     discreet,
     prepare,
+    free_text,  # after faq: free text at the menu is read first, questions go on to the FAQ
 ]
 
 

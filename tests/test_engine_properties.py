@@ -59,7 +59,10 @@ FLOW_PREFIXES = [
     "prepare",
     "x",
 ]
-ACTION_PREFIXES = ["go", "del", "crisis", "jr", "consent", "dp", "fq", "tidy", "discreet", "nope"]
+ACTION_PREFIXES = [
+    *("go", "del", "crisis", "jr", "consent", "dp", "fq", "tidy", "discreet", "ls"),
+    "nope",
+]
 forged_payloads = st.one_of(
     st.text(max_size=MAX_PAYLOAD_BYTES // 4),
     st.builds(

@@ -16,8 +16,9 @@ SHARE = "Send this question"
 
 
 def ask_unanswered(driver: ChatDriver, question: str) -> None:
-    """Type a question Tandem cannot answer; past "Did you mean…" when it is offered."""
-    driver.send(question)
+    """Ask /faq a question it cannot answer; past "Did you mean…" when it is offered. (Typed at
+    the menu, a story like PERSONAL is heard as a share: tests/test_listening_flow.py.)"""
+    driver.command("faq", question)
     if "Did you mean" in driver.text:
         driver.press("None of these")
     assert "Did this help?" not in driver.text

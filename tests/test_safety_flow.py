@@ -19,7 +19,7 @@ CRISIS_BY_KIND = {
 HELP_MARKERS = ("findahelpline.com", "not a crisis service", "emergency")
 # Bookkeeping held only until the next event (a crisis message, an unanswered FAQ question),
 # not part of where the person is.
-PRIVATE_KEYS = {PENDING_KEY, PAUSED_KEY, STEP_KEY, "_last_button", "_faq_question"}
+PRIVATE_KEYS = {PENDING_KEY, PAUSED_KEY, STEP_KEY, "_last_button", "_faq_question", "_heard"}
 
 
 def where(runtime: Runtime, chat: ChatDriver) -> tuple[str, str, dict[str, Any]]:
