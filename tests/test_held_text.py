@@ -112,6 +112,7 @@ def test_every_feature_registers_the_text_it_holds(runtime: Runtime) -> None:
     assert runtime.engine.held_texts == {
         "_crisis": HeldText("_crisis"),
         "_faq_question": HeldText("_faq_question"),
+        "_heard": HeldText("_heard"),
         "held": HeldText("held", flow="safety_plan", per_item=True),
         **{key: HeldText(key, flow="prepare") for key in PREPARE_HELD_KEYS},
     }

@@ -17,7 +17,14 @@ from content.practice import PracticeContent
 from flows import free_text
 from flows.listening import Reading
 from tests.support.chat import ChatDriver
-from tests.test_practice_flow import prefs, press_exact, screen_safe, shown_scenario
+from tests.test_practice_flow import (
+    DANGER,
+    FINE,
+    prefs,
+    press_exact,
+    screen_safe,
+    shown_scenario,
+)
 
 MOM_STORY = (
     "my mom called again and I said yes to everything she asked, now I have no weekend "
@@ -174,8 +181,8 @@ def test_a_rehearsal_request_screens_first_then_goes_to_its_part_of_life(
     """The safety screen comes first; the part of life asked for is not lost."""
     at_menu(chat)
     chat.send("can we practice me telling my boss i cant take on another project")
-    assert "do you feel safe?" in chat.text
-    press_exact(chat, "Yes, I feel safe")
+    assert "what is it usually like?" in chat.text
+    press_exact(chat, FINE)
     press_exact(chat, "No")
     assert shown_scenario(chat, practice).context == "work"
 
@@ -184,8 +191,8 @@ def test_a_rehearsal_for_a_part_of_life_left_out_is_explained(chat: ChatDriver) 
     """Family marked as not safe: said kindly, and the other parts of life offered."""
     at_menu(chat)
     chat.send("I want to practise saying no to my mom")
-    press_exact(chat, "Not with everyone")
-    chat.press("Family")
+    press_exact(chat, DANGER)
+    press_exact(chat, "Family")
     press_exact(chat, "Done")
     press_exact(chat, "No")
     assert "Family" not in chat.labels()
