@@ -1,0 +1,542 @@
+"""Reads a practice reply as a whole: one overall verdict first, then the parts worth naming.
+
+The cues (flows/practice_feedback/cues.py) say where the reply says no, yes, maybe, sorry...
+Here they are read together. The verdict comes from the reply's final stance (a reply that starts
+firm and ends "ok fine, I'll do it" is a yes), from pleading (appeasing), from blame (attacking)
+and from fear or exhaustion (safety). Observations are then chosen to fit the verdict, so the
+feedback never praises a yes as a boundary, never names the same words twice, and never names
+two things that contradict each other. Documented in docs/practice-feedback.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from flows.practice_feedback.cues import (
+    Cue,
+    Cues,
+    Found,
+    clause_span,
+    find_cues,
+    negated,
+    short_reasons,
+)
+from flows.practice_feedback.text import WORD, clause_at, normalize, quote, trimmed_span
+
+
+class Verdict(StrEnum):
+    """The one overall reading of a reply."""
+
+    CLEAR_NO = "clear_no"
+    CLEAR_REQUEST = "clear_request"
+    SOFT_NO_ALTERNATIVE = "soft_no_alternative"
+    HEDGE = "hedge"
+    GIVING_IN = "giving_in"
+    APPEASING = "appeasing"
+    ATTACKING = "attacking"
+    SAFETY = "safety"
+
+
+# Verdicts the feedback may praise as a boundary.
+BOUNDARY_VERDICTS: frozenset[Verdict] = frozenset(
+    {Verdict.CLEAR_NO, Verdict.CLEAR_REQUEST, Verdict.SOFT_NO_ALTERNATIVE}
+)
+
+
+class Observation(StrEnum):
+    """One thing the analyser can name in a reply; strengths are declared first."""
+
+    # Strengths.
+    NAMES_NO = "names_no"
+    STATES_NEED = "states_need"
+    OFFERS_ALTERNATIVE = "offers_alternative"
+    ACKNOWLEDGES_FEELINGS = "acknowledges_feelings"
+    USES_I_STATEMENT = "uses_i_statement"
+    GIVES_REASON = "gives_reason"
+    # Weak spots.
+    SAYS_YES = "says_yes"
+    CONDITIONAL_YES = "conditional_yes"
+    MINIMISING = "minimising"
+    LEAVES_DOOR_OPEN = "leaves_door_open"
+    APPEASING = "appeasing"
+    APOLOGISING = "apologising"
+    OVER_EXPLAINING = "over_explaining"
+    BLAMES = "blames"
+    SARCASM = "sarcasm"
+    NO_CLEAR_ANSWER = "no_clear_answer"
+    EMPTY = "empty"
+    ONE_WORD = "one_word"
+
+
+STRENGTHS: frozenset[Observation] = frozenset(
+    {
+        Observation.NAMES_NO,
+        Observation.STATES_NEED,
+        Observation.OFFERS_ALTERNATIVE,
+        Observation.ACKNOWLEDGES_FEELINGS,
+        Observation.USES_I_STATEMENT,
+        Observation.GIVES_REASON,
+    }
+)
+# Observations whose feedback praises the reply as a boundary.
+PRAISES_BOUNDARY: frozenset[Observation] = frozenset({Observation.NAMES_NO})
+# Observations that carry no fragment of the person's words.
+UNQUOTED: frozenset[Observation] = frozenset(
+    {Observation.NO_CLEAR_ANSWER, Observation.EMPTY}
+)
+QUOTED_OBSERVATIONS: frozenset[Observation] = frozenset(set(Observation) - UNQUOTED)
+
+# Pairs that cannot both be true of one reply: naming both would contradict itself.
+CONTRADICTORY_PAIRS: frozenset[frozenset[Observation]] = frozenset(
+    frozenset(pair)
+    for pair in (
+        (Observation.NAMES_NO, Observation.SAYS_YES),
+        (Observation.NAMES_NO, Observation.CONDITIONAL_YES),
+        (Observation.NAMES_NO, Observation.LEAVES_DOOR_OPEN),
+        (Observation.NAMES_NO, Observation.MINIMISING),
+        (Observation.SAYS_YES, Observation.CONDITIONAL_YES),
+        (Observation.SAYS_YES, Observation.LEAVES_DOOR_OPEN),
+        (Observation.CONDITIONAL_YES, Observation.LEAVES_DOOR_OPEN),
+        (Observation.OFFERS_ALTERNATIVE, Observation.CONDITIONAL_YES),
+        (Observation.OFFERS_ALTERNATIVE, Observation.SAYS_YES),
+        (Observation.GIVES_REASON, Observation.OVER_EXPLAINING),
+        (Observation.STATES_NEED, Observation.MINIMISING),
+        (Observation.NO_CLEAR_ANSWER, Observation.NAMES_NO),
+        (Observation.NO_CLEAR_ANSWER, Observation.SAYS_YES),
+    )
+)
+
+# Which observations each verdict allows. Anything else found in the reply is left unsaid,
+# because naming it would contradict the reading of the whole reply.
+_ALLOWED: dict[Verdict, frozenset[Observation]] = {
+    Verdict.CLEAR_NO: frozenset(
+        {
+            Observation.NAMES_NO,
+            Observation.STATES_NEED,
+            Observation.ACKNOWLEDGES_FEELINGS,
+            Observation.USES_I_STATEMENT,
+            Observation.GIVES_REASON,
+            Observation.APOLOGISING,
+            Observation.OVER_EXPLAINING,
+            Observation.ONE_WORD,
+        }
+    ),
+    Verdict.GIVING_IN: frozenset(
+        {
+            Observation.SAYS_YES,
+            Observation.CONDITIONAL_YES,
+            Observation.MINIMISING,
+            Observation.APPEASING,
+            Observation.APOLOGISING,
+            Observation.OVER_EXPLAINING,
+            Observation.ACKNOWLEDGES_FEELINGS,
+            Observation.USES_I_STATEMENT,
+            Observation.ONE_WORD,
+        }
+    ),
+    Verdict.HEDGE: frozenset(
+        {
+            Observation.LEAVES_DOOR_OPEN,
+            Observation.NO_CLEAR_ANSWER,
+            Observation.MINIMISING,
+            Observation.APOLOGISING,
+            Observation.OVER_EXPLAINING,
+            Observation.ACKNOWLEDGES_FEELINGS,
+            Observation.USES_I_STATEMENT,
+            Observation.STATES_NEED,
+            Observation.ONE_WORD,
+        }
+    ),
+    Verdict.APPEASING: frozenset(
+        {
+            Observation.APPEASING,
+            Observation.APOLOGISING,
+            Observation.OVER_EXPLAINING,
+            Observation.MINIMISING,
+            Observation.LEAVES_DOOR_OPEN,
+            Observation.ACKNOWLEDGES_FEELINGS,
+            Observation.USES_I_STATEMENT,
+            Observation.STATES_NEED,
+        }
+    ),
+    Verdict.ATTACKING: frozenset(
+        {
+            Observation.BLAMES,
+            Observation.SARCASM,
+            Observation.SAYS_YES,
+            Observation.CONDITIONAL_YES,
+            Observation.OVER_EXPLAINING,
+            Observation.ONE_WORD,
+        }
+    ),
+    Verdict.SAFETY: frozenset(),
+}
+_ALLOWED[Verdict.SOFT_NO_ALTERNATIVE] = _ALLOWED[Verdict.CLEAR_NO] | {
+    Observation.OFFERS_ALTERNATIVE
+}
+_ALLOWED[Verdict.CLEAR_REQUEST] = _ALLOWED[Verdict.SOFT_NO_ALTERNATIVE] - {Observation.NAMES_NO}
+
+# When two findings would quote the same words, the one earlier here is kept: what defines the
+# verdict first, then weak spots (never praise words that are also criticised), then strengths.
+_PRIORITY: tuple[Observation, ...] = (
+    Observation.CONDITIONAL_YES,
+    Observation.SAYS_YES,
+    Observation.APPEASING,
+    Observation.MINIMISING,
+    Observation.LEAVES_DOOR_OPEN,
+    Observation.BLAMES,
+    Observation.SARCASM,
+    Observation.OVER_EXPLAINING,
+    Observation.APOLOGISING,
+    Observation.NAMES_NO,
+    Observation.STATES_NEED,
+    Observation.OFFERS_ALTERNATIVE,
+    Observation.ACKNOWLEDGES_FEELINGS,
+    Observation.USES_I_STATEMENT,
+    Observation.GIVES_REASON,
+)
+_ORDER: dict[Observation, int] = {obs: index for index, obs in enumerate(Observation)}
+
+# Over-explaining: this many reason markers always count; fewer count only in a long reply.
+_REASONS_ALWAYS = 3
+_REASONS_IN_LONG_REPLY = 2
+_LONG_REPLY_WORDS = 40
+# Apologies: this many in one reply are worth naming even when the reply is otherwise clear.
+_APOLOGIES_WORTH_NAMING = 2
+
+
+@dataclass(frozen=True)
+class Finding:
+    """An observation, the fragment of the reply it quotes, and where that fragment sits.
+
+    `minor` findings are true but not worth a line in the feedback (one "sorry" in a clear no).
+    """
+
+    observation: Observation
+    quote: str = ""
+    start: int = 0
+    end: int = 0
+    minor: bool = False
+
+    @property
+    def is_strength(self) -> bool:
+        """True when the observation is something the person did well."""
+        return self.observation in STRENGTHS
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The whole reading of one reply: the verdict, then the findings that fit it."""
+
+    verdict: Verdict
+    findings: tuple[Finding, ...]
+
+    @property
+    def observations(self) -> list[Observation]:
+        """The observation ids, strengths first."""
+        return [finding.observation for finding in self.findings]
+
+    @property
+    def praises_boundary(self) -> bool:
+        """True when the feedback would praise this reply as a boundary."""
+        return self.verdict in BOUNDARY_VERDICTS or any(
+            finding.observation in PRAISES_BOUNDARY for finding in self.findings
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        """A JSON-ready form: verdict, observation ids and the quoted spans."""
+        return {
+            "verdict": self.verdict.value,
+            "observations": [finding.observation.value for finding in self.findings],
+            "spans": [
+                {
+                    "observation": finding.observation.value,
+                    "quote": finding.quote,
+                    "start": finding.start,
+                    "end": finding.end,
+                }
+                for finding in self.findings
+                if finding.quote
+            ],
+        }
+
+
+def is_strength(observation: Observation) -> bool:
+    """True when the observation names something the person did well."""
+    return observation in STRENGTHS
+
+
+# --- the verdict ------------------------------------------------------------------------------
+
+
+def _first_no(cues: Cues) -> int | None:
+    """Where the reply first says no, if it does."""
+    return cues.of(Cue.REFUSAL)[0].start if cues.has(Cue.REFUSAL) else None
+
+
+def _after_no(cues: Cues, spots: Sequence[Found]) -> list[Found]:
+    first_no = _first_no(cues)
+    return [spot for spot in spots if first_no is not None and spot.start > first_no]
+
+
+def _before_any_no(cues: Cues, spots: Sequence[Found]) -> list[Found]:
+    first_no = _first_no(cues)
+    return [spot for spot in spots if first_no is None or spot.start < first_no]
+
+
+def _in_clause_with(cues: Cues, spot: Found, others: Sequence[Found]) -> bool:
+    start, end = clause_span(cues, spot.start)
+    return any(start <= other.start < end for other in others)
+
+
+def _offers(cues: Cues) -> list[Found]:
+    """Another time, way or person: not negated in its own clause; "I can..." after a no."""
+    spots = []
+    for spot in cues.of(Cue.ALTERNATIVE):
+        clause = clause_at(cues.clauses, spot.start)
+        if not negated(clause, spot.start - clause.start, spot.end - clause.start):
+            spots.append(spot)
+    spots += cues.of(Cue.LIMIT)
+    # After a no, "I can help on Sunday", "happy to look at it" and "can we..." are offers;
+    # without one, a question that names another time ("can we do Saturday?") is one too.
+    spots += _after_no(cues, cues.of(Cue.COULD) + cues.of(Cue.SOFT_YES) + cues.of(Cue.ASK))
+    spots += [
+        spot
+        for spot in cues.of(Cue.ASK)
+        if _first_no(cues) is None and _in_clause_with(cues, spot, cues.of(Cue.ALTERNATIVE))
+    ]
+    return sorted(set(spots), key=lambda spot: spot.start)
+
+
+def _conditional_yeses(cues: Cues) -> list[Found]:
+    """Yeses on a condition, and soft ones ("I could do it") not preceded by a no."""
+    spots = cues.of(Cue.CONDITIONAL_YES) + _before_any_no(cues, cues.of(Cue.HALF_YES))
+    return sorted(spots, key=lambda spot: spot.start)
+
+
+def _plain_yeses(cues: Cues) -> list[Found]:
+    """Outright yeses, and "I'll come" / "happy to" when no no came before them."""
+    spots = cues.of(Cue.YES) + _before_any_no(cues, cues.of(Cue.SOFT_YES))
+    return sorted(spots, key=lambda spot: spot.start)
+
+
+def _requests(cues: Cues) -> list[Found]:
+    """Needs said, and (without a no) questions asking the other person for a change."""
+    spots = list(cues.of(Cue.NEED))
+    if not cues.has(Cue.REFUSAL):
+        offers = set(_offers(cues))
+        spots += [spot for spot in cues.of(Cue.ASK) if spot not in offers]
+    return sorted(spots, key=lambda spot: spot.start)
+
+
+def _final_stance(cues: Cues) -> str | None:
+    """"no", "yes", "open" or None: the stance the reply ends on."""
+    candidates: list[tuple[int, str]] = []
+    candidates += [(spot.start, "no") for spot in cues.of(Cue.REFUSAL)]
+    candidates += [(spot.start, "no") for spot in cues.of(Cue.LIMIT)]
+    candidates += [(spot.start, "yes") for spot in _plain_yeses(cues)]
+    candidates += [(spot.start, "yes") for spot in _conditional_yeses(cues)]
+    candidates += [(spot.start, "yes") for spot in cues.of(Cue.MINIMISE)]
+    candidates += [(spot.start, "open") for spot in cues.of(Cue.HEDGE)]
+    if not candidates:
+        return None
+    _, stance = max(candidates)
+    if stance == "open" and (_conditional_yeses(cues) or cues.has(Cue.MINIMISE)):
+        # "I could, if you really need me... maybe" and "it's no big deal I guess" are yeses.
+        return "yes"
+    return stance
+
+
+def decide_verdict(cues: Cues) -> Verdict:
+    """The one overall reading of the reply, from the cues read together."""
+    if cues.has(Cue.DISTRESS):
+        return Verdict.SAFETY
+    if cues.has(Cue.BLAME) or cues.has(Cue.SARCASM):
+        return Verdict.ATTACKING
+    stance = _final_stance(cues)
+    if stance == "yes":
+        return Verdict.GIVING_IN
+    apologies = len(cues.of(Cue.APOLOGY))
+    if cues.has(Cue.APPEASE) or apologies >= _APOLOGIES_WORTH_NAMING:
+        return Verdict.APPEASING
+    if stance == "no":
+        return Verdict.SOFT_NO_ALTERNATIVE if _offers(cues) else Verdict.CLEAR_NO
+    if stance == "open":
+        return Verdict.HEDGE
+    if _requests(cues):
+        return Verdict.CLEAR_REQUEST
+    if _offers(cues):
+        return Verdict.SOFT_NO_ALTERNATIVE
+    return Verdict.HEDGE
+
+
+# --- the findings -----------------------------------------------------------------------------
+
+
+def _clause_finding(
+    original: str, cues: Cues, observation: Observation, spot: Found, minor: bool = False
+) -> Finding:
+    """A finding quoting the clause around a cue (from the cue on, when the clause is long)."""
+    start, end = clause_span(cues, spot.start)
+    start, end = trimmed_span(original, start, end)
+    fragment = quote(original, start, end)
+    if fragment.endswith("..."):
+        start = spot.start
+        fragment = quote(original, start, end)
+    return Finding(observation, fragment, start, end, minor)
+
+
+def _range_finding(
+    original: str, cues: Cues, observation: Observation, first: Found, last: Found, minor: bool
+) -> Finding:
+    """A finding quoting from one cue to the end of another cue's clause."""
+    _, end = clause_span(cues, last.start)
+    start, end = trimmed_span(original, first.start, max(end, last.end))
+    return Finding(observation, quote(original, start, end), start, end, minor)
+
+
+def _candidates(
+    original: str, cues: Cues, verdict: Verdict, words: int
+) -> dict[Observation, list[Finding]]:
+    """Every finding the cues support, per observation, before the verdict chooses."""
+    found: dict[Observation, list[Finding]] = {}
+
+    def each(observation: Observation, spots: Sequence[Found], minor: bool = False) -> None:
+        if spots:
+            found[observation] = [
+                _clause_finding(original, cues, observation, spot, minor) for spot in spots
+            ]
+
+    each(Observation.NAMES_NO, cues.of(Cue.REFUSAL))
+    each(Observation.STATES_NEED, _requests(cues))
+    each(Observation.OFFERS_ALTERNATIVE, _offers(cues))
+    each(Observation.ACKNOWLEDGES_FEELINGS, cues.of(Cue.ACKNOWLEDGE))
+    each(Observation.USES_I_STATEMENT, cues.of(Cue.I_STATEMENT))
+    conditional = _conditional_yeses(cues)
+    if conditional:
+        each(Observation.CONDITIONAL_YES, conditional)
+    else:
+        each(Observation.SAYS_YES, _plain_yeses(cues))
+    each(Observation.MINIMISING, cues.of(Cue.MINIMISE))
+    each(Observation.LEAVES_DOOR_OPEN, cues.of(Cue.HEDGE))
+    each(Observation.APPEASING, cues.of(Cue.APPEASE))
+    each(Observation.BLAMES, cues.of(Cue.BLAME))
+    each(Observation.SARCASM, cues.of(Cue.SARCASM))
+
+    apologies = cues.of(Cue.APOLOGY)
+    several = len(apologies) >= _APOLOGIES_WORTH_NAMING
+    each(Observation.APOLOGISING, apologies, minor=not several and verdict is not Verdict.APPEASING)
+    reasons = cues.of(Cue.REASON)
+    if len(reasons) >= _REASONS_ALWAYS or (
+        len(reasons) >= _REASONS_IN_LONG_REPLY and words >= _LONG_REPLY_WORDS
+    ):
+        found[Observation.OVER_EXPLAINING] = [
+            _range_finding(
+                original, cues, Observation.OVER_EXPLAINING, reasons[0], reasons[-1], False
+            )
+        ]
+    elif verdict in BOUNDARY_VERDICTS:
+        each(Observation.GIVES_REASON, sorted(reasons + short_reasons(cues), key=_start))
+    return found
+
+
+def _start(spot: Found) -> int:
+    return spot.start
+
+
+def _overlaps(finding: Finding, others: Sequence[Finding]) -> bool:
+    return any(finding.start < other.end and other.start < finding.end for other in others)
+
+
+def _choose(candidates: dict[Observation, list[Finding]], verdict: Verdict) -> list[Finding]:
+    """Keep what the verdict allows, never two findings on the same words, in priority."""
+    priority = list(_PRIORITY)
+    if verdict is Verdict.SOFT_NO_ALTERNATIVE:
+        # The offer is what makes this reply a soft no; name it before the need.
+        priority.remove(Observation.OFFERS_ALTERNATIVE)
+        priority.insert(priority.index(Observation.STATES_NEED), Observation.OFFERS_ALTERNATIVE)
+    kept: list[Finding] = []
+    for observation in priority:
+        if observation not in _ALLOWED[verdict]:
+            continue
+        if any(frozenset({observation, k.observation}) in CONTRADICTORY_PAIRS for k in kept):
+            continue
+        for finding in candidates.get(observation, []):
+            if not _overlaps(finding, kept):
+                kept.append(finding)
+                break
+    return kept
+
+
+def analyse(text: str) -> Analysis:
+    """Read a reply as a whole: the verdict, then the findings that fit it, strengths first."""
+    original = text or ""
+    norm = normalize(original)
+    words = WORD.findall(norm)
+    if not words:
+        return Analysis(Verdict.HEDGE, (Finding(Observation.EMPTY),))
+    cues = find_cues(original, norm)
+    verdict = decide_verdict(cues)
+    chosen = _choose(_candidates(original, cues, verdict, len(words)), verdict)
+    if verdict is Verdict.HEDGE and not any(
+        f.observation is Observation.LEAVES_DOOR_OPEN for f in chosen
+    ):
+        chosen.append(Finding(Observation.NO_CLEAR_ANSWER))
+    if len(words) == 1 and verdict is not Verdict.SAFETY:
+        start, end = trimmed_span(original, 0, len(original))
+        chosen.append(Finding(Observation.ONE_WORD, quote(original, start, end), start, end))
+    chosen.sort(key=lambda f: _ORDER[f.observation])
+    return Analysis(verdict, tuple(chosen))
+
+
+def find_observations(text: str) -> list[Finding]:
+    """The findings for a reply, strengths first, in a stable order."""
+    return list(analyse(text).findings)
+
+
+def analyze_reply(text: str) -> list[Observation]:
+    """The observation ids for a reply, strengths first, in a stable order."""
+    return analyse(text).observations
+
+
+def summarize(
+    findings: Sequence[Finding], max_strengths: int = 3, max_weak_spots: int = 2
+) -> list[Finding]:
+    """Pick the few findings worth a line: up to three strengths, then up to two weak spots."""
+    shown = [finding for finding in findings if not finding.minor]
+    strengths = [finding for finding in shown if finding.is_strength][:max_strengths]
+    weak_spots = [finding for finding in shown if not finding.is_strength][:max_weak_spots]
+    return strengths + weak_spots
+
+
+def contradictions(analysis: Analysis) -> list[str]:
+    """Every way an analysis contradicts itself; an empty list when it is consistent."""
+    problems: list[str] = []
+    findings = [f for f in analysis.findings if f.quote and f.observation is not Observation.ONE_WORD]
+    ids = set(analysis.observations)
+    for pair in CONTRADICTORY_PAIRS:
+        if pair <= ids:
+            problems.append("both " + " and ".join(sorted(pair)))
+    for index, finding in enumerate(findings):
+        for other in findings[index + 1 :]:
+            if finding.start < other.end and other.start < finding.end:
+                problems.append(f"{finding.observation} and {other.observation} share words")
+    if analysis.verdict not in BOUNDARY_VERDICTS and analysis.praises_boundary:
+        problems.append(f"a {analysis.verdict} reply is praised as a boundary")
+    return problems
+
+
+def suggestion_for(examples: Sequence[str]) -> str:
+    """A short sentence from a scene's own example replies that says where the person stands.
+
+    Used in the feedback's "try saying" lines, so a suggestion always fits the scene (a scene
+    about a haircut suggests "I'm not pinning it back", not "I'm not able to do that").
+    """
+    for wanted in (Observation.NAMES_NO, Observation.STATES_NEED):
+        for example in examples:
+            for finding in analyse(example).findings:
+                if finding.observation is wanted and finding.quote:
+                    return finding.quote.rstrip(".") + "."
+    return ""
