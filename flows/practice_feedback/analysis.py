@@ -194,8 +194,8 @@ _PRIORITY: tuple[Observation, ...] = (
     Observation.STATES_NEED,
     Observation.OFFERS_ALTERNATIVE,
     Observation.ACKNOWLEDGES_FEELINGS,
-    Observation.USES_I_STATEMENT,
     Observation.GIVES_REASON,
+    Observation.USES_I_STATEMENT,
 )
 _ORDER: dict[Observation, int] = {obs: index for index, obs in enumerate(Observation)}
 
@@ -291,6 +291,10 @@ def _in_clause_with(cues: Cues, spot: Found, others: Sequence[Found]) -> bool:
     return any(start <= other.start < end for other in others)
 
 
+def _words(cues: Cues, spot: Found) -> str:
+    return cues.normal.text[spot.start : spot.end]
+
+
 def _offers(cues: Cues) -> list[Found]:
     """Another time, way or person: not negated in its own clause; "I can..." after a no."""
     spots = []
@@ -302,10 +306,11 @@ def _offers(cues: Cues) -> list[Found]:
     # After a no, "I can help on Sunday", "happy to look at it" and "can we..." are offers;
     # without one, a question that names another time ("can we do Saturday?") is one too.
     spots += _after_no(cues, cues.of(Cue.COULD) + cues.of(Cue.SOFT_YES) + cues.of(Cue.ASK))
+    times = [spot for spot in cues.of(Cue.ALTERNATIVE) if "else" not in _words(cues, spot)]
     spots += [
         spot
         for spot in cues.of(Cue.ASK)
-        if _first_no(cues) is None and _in_clause_with(cues, spot, cues.of(Cue.ALTERNATIVE))
+        if _first_no(cues) is None and _in_clause_with(cues, spot, times)
     ]
     return sorted(set(spots), key=lambda spot: spot.start)
 
@@ -337,13 +342,17 @@ def _final_stance(cues: Cues) -> str | None:
     candidates += [(spot.start, "no") for spot in cues.of(Cue.REFUSAL)]
     candidates += [(spot.start, "no") for spot in cues.of(Cue.LIMIT)]
     candidates += [(spot.start, "yes") for spot in _plain_yeses(cues)]
-    candidates += [(spot.start, "yes") for spot in _conditional_yeses(cues)]
+    yes_words = _plain_yeses(cues) or cues.of(Cue.HALF_YES)
+    if yes_words or not cues.has(Cue.HEDGE):
+        # A bare condition beside a "maybe" ("maybe, if no one else wants to") stays open.
+        candidates += [(spot.start, "yes") for spot in _conditional_yeses(cues)]
     candidates += [(spot.start, "yes") for spot in cues.of(Cue.MINIMISE)]
     candidates += [(spot.start, "open") for spot in cues.of(Cue.HEDGE)]
     if not candidates:
         return None
     _, stance = max(candidates)
-    if stance == "open" and (_conditional_yeses(cues) or cues.has(Cue.MINIMISE)):
+    says_yes = _plain_yeses(cues) or cues.of(Cue.HALF_YES)
+    if stance == "open" and ((says_yes and _conditional_yeses(cues)) or cues.has(Cue.MINIMISE)):
         # "I could, if you really need me... maybe" and "it's no big deal I guess" are yeses.
         return "yes"
     return stance
@@ -379,11 +388,11 @@ def _clause_finding(
     original: str, cues: Cues, observation: Observation, spot: Found, minor: bool = False
 ) -> Finding:
     """A finding quoting the clause around a cue (from the cue on, when the clause is long)."""
-    start, end = clause_span(cues, spot.start)
+    start, end = cues.normal.original_span(*clause_span(cues, spot.start))
     start, end = trimmed_span(original, start, end)
     fragment = quote(original, start, end)
     if fragment.endswith("..."):
-        start = spot.start
+        start, _ = cues.normal.original_span(spot.start, spot.end)
         fragment = quote(original, start, end)
     return Finding(observation, fragment, start, end, minor)
 
@@ -393,7 +402,8 @@ def _range_finding(
 ) -> Finding:
     """A finding quoting from one cue to the end of another cue's clause."""
     _, end = clause_span(cues, last.start)
-    start, end = trimmed_span(original, first.start, max(end, last.end))
+    start, end = cues.normal.original_span(first.start, max(end, last.end))
+    start, end = trimmed_span(original, start, end)
     return Finding(observation, quote(original, start, end), start, end, minor)
 
 
@@ -426,8 +436,19 @@ def _candidates(
     each(Observation.SARCASM, cues.of(Cue.SARCASM))
 
     apologies = cues.of(Cue.APOLOGY)
-    several = len(apologies) >= _APOLOGIES_WORTH_NAMING
-    each(Observation.APOLOGISING, apologies, minor=not several and verdict is not Verdict.APPEASING)
+    if apologies:
+        several = len(apologies) >= _APOLOGIES_WORTH_NAMING
+        minor = not several and verdict is not Verdict.APPEASING
+        # Several apologies are quoted together when that shares no words with anything else,
+        # otherwise one at a time.
+        spans = [(apologies[0].start, apologies[1].end)] if several else []
+        spans += [(spot.start, spot.end) for spot in apologies]
+        found[Observation.APOLOGISING] = []
+        for norm_start, norm_end in spans:
+            start, end = cues.normal.original_span(norm_start, norm_end)
+            found[Observation.APOLOGISING].append(
+                Finding(Observation.APOLOGISING, quote(original, start, end), start, end, minor)
+            )
     reasons = cues.of(Cue.REASON)
     if len(reasons) >= _REASONS_ALWAYS or (
         len(reasons) >= _REASONS_IN_LONG_REPLY and words >= _LONG_REPLY_WORDS
@@ -464,20 +485,27 @@ def _choose(candidates: dict[Observation, list[Finding]], verdict: Verdict) -> l
         if any(frozenset({observation, k.observation}) in CONTRADICTORY_PAIRS for k in kept):
             continue
         for finding in candidates.get(observation, []):
-            if not _overlaps(finding, kept):
+            if not finding.minor and not _overlaps(finding, kept):
                 kept.append(finding)
                 break
+    # Minor findings (one "sorry" in a clear no) are kept only where they share no words.
+    for observation in priority:
+        if observation in _ALLOWED[verdict] and observation not in {k.observation for k in kept}:
+            for finding in candidates.get(observation, []):
+                if finding.minor and not _overlaps(finding, kept):
+                    kept.append(finding)
+                    break
     return kept
 
 
 def analyse(text: str) -> Analysis:
     """Read a reply as a whole: the verdict, then the findings that fit it, strengths first."""
     original = text or ""
-    norm = normalize(original)
-    words = WORD.findall(norm)
+    normal = normalize(original)
+    words = WORD.findall(normal.text)
     if not words:
         return Analysis(Verdict.HEDGE, (Finding(Observation.EMPTY),))
-    cues = find_cues(original, norm)
+    cues = find_cues(original, normal)
     verdict = decide_verdict(cues)
     chosen = _choose(_candidates(original, cues, verdict, len(words)), verdict)
     if verdict is Verdict.HEDGE and not any(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from flows.crisis import detect_crisis
-from flows.practice_feedback.text import Clause, clause_at, clauses_of, rx
+from flows.practice_feedback.text import Clause, Normalized, clause_at, clauses_of, rx
 
 
 class Cue(StrEnum):
@@ -55,7 +55,7 @@ class Found:
 class Cues:
     """Every cue found in one reply, in reading order per kind."""
 
-    norm: str
+    normal: Normalized
     clauses: list[Clause]
     found: dict[Cue, list[Found]] = field(default_factory=dict)
 
@@ -111,8 +111,8 @@ _NOT_REFUSING_SUBJECTLESS = (
     r"|be (?:a|an) (?:problem|issue)|mind|matter|complain|go wrong))"
 )
 _LEAD_IN = (
-    r"(?:(?:oh|well|um|umm|hmm|sorry|so sorry|afraid|just|really|honestly|unfortunately|sadly"
-    r"|i'?m afraid|nah|no|yeah|ah|ahh|ugh|love|babe|hun|mum|mom|dad) )*"
+    r"(?:(?:oh|well|um+|hm+|sorry|so sorry|afraid|just|really|honestly|unfortunately|sadly|still"
+    r"|i'?m afraid|nah|no|yeah|ah+|ugh|love|babe|hun|mum|mom|dad) )*"
 )
 _NO_WORD_NOT = (
     r"(?! (?:problem|worries|worry|one|need|offen[cs]e|matter|idea|doubt|pressure|rush"
@@ -126,9 +126,9 @@ REFUSALS = [
         r"^\s*(?:(?:absolutely|definitely|certainly|honestly|still|just|sadly|def) )?not\b"
         r"(?! (?:sure|really|certain|that|yet|only|just|a problem|bad|a big deal|important"
         r"|much|anything|everyone|everything|a joke|about|my|your|like|if|because|even|sorry"
-        r"|mad|angry))"
+        r"|mad|angry|funny|fair|ok|okay|cool|nice|fine|true|right|good|great|helpful|kind))"
     ),
-    rx(rf"^\s*(?:oh |well |um |hmm |sorry |haha |lol |love |mum |babe )?(?:no|nope|nah)\b{_NO_WORD_NOT}"),
+    rx(rf"^\s*(?:oh |well |um+ |hm+ |sorry |haha |lol |love |mum |babe |ah+ |aw+ |ugh )?(?:no|nope|nah)\b{_NO_WORD_NOT}"),
     rx(r"\bno (?:thanks|thank you)\b"),
     rx(
         r"\bnot (?:this time|this week|this weekend|tonight|today|now|right now|anymore"
@@ -160,6 +160,8 @@ REFUSALS = [
         r"|\b(?:it'?ll|it will|that'?ll|they'?ll) have to wait\b"
         r"|\b(?:aren'?t|isn'?t|are not|is not) free\b"
         r"|\bwe(?:'re| are) (?:spending|staying|going|keeping|not)\b"
+        r"|\b(?:is|are|'s) (?:blocked|booked|taken|off limits|not negotiable|non-negotiable)\b"
+        r"|\b(?:extra|more) (?:\w+ )?(?:is|are) (?:extra|paid|charged)\b|\bcosts? extra\b"
     ),
     rx(
         rf"\b{I_M} {ADVERB}(?:not going to|not gonna|not able to|unable to|not available"
@@ -237,7 +239,7 @@ SOFT_MAYBE = rx(r"\b(?:maybe|perhaps|possibly)\b")
 
 YESES = [
     rx(
-        r"^\s*(?:(?:oh|ugh|ok|aw|aww|haha|lol|mmm|hmm|well|yeah|ha) )*(?:yes|yeah|yep|yup|sure"
+        r"^\s*(?:(?:oh|ugh|ok|aw+|haha|lol|m+|hm+|well|yeah|ha|ah+) )*(?:yes|yeah|yep|yup|sure"
         r"|ok|okay|of course|alright|all right|fine|no problem|no worries|absolutely|definitely"
         r"|go on|sure thing|omg yes)\b(?! not)(?! (?:but|that))"
     ),
@@ -250,7 +252,9 @@ YESES = [
         r"|\bhow much do you need\b|\bput it on\b|\bgo ahead\b|\bi'?m in\b(?! for)"
         r"|\bcome along\b|\bwhat time do i\b|\bwhat'?s it doing\b|\bwhat did (?:he|she|they) do"
         r"|\blet'?s book\b|\byou'?re right\b|\bi owe you\b|\bfor you anything\b"
-        r"|\bi'?m always here\b|\byou can always\b"
+        r"|\bi'?m always here\b|\byou can always\b|\bhow much (?:this time|do you need|is it)\b"
+        r"|^\s*(?:of )?course\b(?! not)|\bwouldn'?t miss it\b|\banything for you\b"
+        r"|\byou (?:could|can) (?:come|stay|have it|borrow|use it|tag along)\b"
     ),
 ]
 # Yeses that are offers when a no came first ("No, but I'll help on Sunday").
@@ -282,7 +286,8 @@ CONDITIONAL_YESES = [
 ]
 COULD = rx(
     rf"\b(?:i can(?!'?t\b| ?not\b)|i could(?!n'?t\b)|{I_M} (?:happy|glad) to"
-    rf"|{I_D} (?:be )?(?:happy|glad|love) to|{I_LL})"
+    rf"|{I_D} (?:be )?(?:happy|glad|love) to|{I_LL}"
+    rf"|{I_D} (?=(?:swap|do|take|come|help|join|cover|go|meet|lend|drive)\b))"
     r"(?! (?:see|tell|hear|understand|imagine|feel|not|never|try|think|check|let you know"
     r"|get back|be honest|pass|decline|say no|sit this|have to|miss))\b"
 )
@@ -301,7 +306,7 @@ MINIMISERS = [
         rf"|\bi'?ll manage\b|\bi'?ll make it work\b|\b(?:it|the \w+) can wait\b"
         r"|\bit'?s (?:just|only) (?:a |one |hair|a few|a little|for|the)\b|\bonly a few\b"
         r"|\bnot that (?:much|bad|big)\b|\bthere'?ll be other\b|\bjust this once\b"
-        r"|\bit'?s only (?:one|a|two|an)\b|\bit doesn'?t matter\b"
+        r"|\bit'?s only (?:one|a|two|an)\b|\bit doesn'?t matter\b|\bignore me\b"
     ),
 ]
 
@@ -315,9 +320,10 @@ ALTERNATIVES = [
         r"|(?:next|this) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
         r"|works for me|i'?m free|i am free|the (?:week|weekend|day) after|when i'?m back"
         r"|first thing|after (?:dinner|work|lunch)|tomorrow (?:morning|afternoon|evening|at)"
-        r"|on the \d+\w*|the \d+(?:st|nd|rd|th)|count me in for|in for the|join you for"
+        r"|on the \d+\w*|count me in for|in for the|join you for"
         r"|drinks after|lunch on|coffee on|breakfast|at (?:one|two|three|four|five|six|seven"
-        r"|eight|nine|ten|eleven|noon|\d+)|by (?:three|monday|friday|tomorrow|\d+)"
+        r"|eight|nine|ten|eleven|noon|\d+)"
+        r"|free (?:on )?(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\w*"
         r"|(?:can|could) be (?:tomorrow|\w+day)|tomorrow instead|over lunch)\b"
     ),
     rx(
@@ -325,7 +331,7 @@ ALTERNATIVES = [
         r"|colleague|doctor|helpline) (?:could|can|might|would)\b"
     ),
     rx(
-        r"\b(?:someone|somebody|anyone) else\b|\b(?:you|they|he|she) (?:could|can|might)"
+        r"\b(?:someone|somebody|anyone) else\b(?!'s)|\b(?:you|they|he|she) (?:could|can|might)"
         r" (?:ask|try|call|check|hire|get|book|use|email|message|text|tell|write)\b"
         r"|^\s*(?:maybe |please |just )?ask\b|\b(?:maybe|can you|could you) ask\b"
         r"|\bask (?:your|someone|somebody|maya|sam)\b"
@@ -335,7 +341,8 @@ ALTERNATIVES = [
 ]
 LIMITS = rx(
     r"\b(?:i'?ve only got|i only have|i have only|i can only|only for|not more|no more than"
-    r"|that'?s all i can|i can give (?:you )?(?:a|an|\d+|one|two|fifty|a hundred)|up to)\b"
+    r"|that'?s all i can|i can (?:give|do|spare|manage) (?:you )?(?:a|an|\d+|one|two|fifty"
+    r"|half|a hundred|some)|up to|not the \d+)\b"
 )
 ASKS = rx(
     r"\b(?:can we|could we|can you|could you|would you|will you|can someone|could someone"
@@ -345,7 +352,8 @@ NEEDS = [
     rx(
         rf"\bi {ADVERB}(?:need|want|prefer)\b(?! (?:to (?:say|tell you|be honest|explain)))"
         rf"|\b{I_D} {ADVERB}(?:like|prefer|love)(?! to (?:help|come|but))\b"
-        r"|\bplease (?:stop|don'?t|do not|talk|call|ask|tell|leave|respect|knock|give)\b"
+        r"|\bplease (?:stop|don'?t|do not|talk|call|ask|tell|leave|respect|knock|give|drop"
+        r"|check|keep|let|find|pick|book|send|use)\b"
         r"|\bi(?:'m| am) asking you\b|\b(?:stop|quit) (?:\w+ing)\b(?! (?:by|at))"
         r"|\bi(?:'d| would) appreciate (?:it )?if\b"
         r"|\b(?:it'?s|it is|this is|that'?s|that is) (?:really )?important to me\b"
@@ -417,6 +425,11 @@ APPEASERS = [
         r"|difficult|a pain|rude)|upset you|hurt you|let you down)|you to think)\b"
         r"|\bsorry to be (?:difficult|a pain|awkward|annoying)\b|\bi swear\b"
         r"|\bplease (?:forgive|understand)\b|\bi didn'?t mean to (?:hurt|upset)\b"
+        r"|\bhope (?:no ?one|nobody|you|everyone)(?:'s|'re| is| are)? (?:not |isn'?t )?(?:annoyed"
+        r"|mad|upset|angry|cross|hurt|offended)\b|\bsuch a (?:bad|terrible|awful|rubbish) "
+        r"(?:friend|daughter|son|person|partner|sister|brother|mum|mom|colleague)\b"
+        r"|\bdon'?t give up on me\b|\b(?:you'?re|you are) not (?:mad|angry|upset),? (?:right"
+        r"|are you)\b"
         r"|\bdon'?t think i (?:don'?t|'m|am)\b|\bi hope you can forgive\b"
     ),
 ]
@@ -464,7 +477,15 @@ BLAMES = [
         r"|creep|idiot|stupid|guilt trip\w*|stop guilt|don'?t put that on me|take the credit"
         r"|you used to be|unbelievable|like children|you'?ll survive|poor you|boo hoo"
         r"|lifetime debt|you mean it|i never asked you|you suddenly|every time i|ridiculous"
-        r"|before you opened your mouth|isn'?t just drinking|seriously\?)"
+        r"|before you opened your mouth|isn'?t just drinking|seriously\?|get a (?:grip|life|clue)"
+        r"|get real|give me a break|give it a rest|are you (?:serious|kidding|joking|for real"
+        r"|insane|mad)|you(?:'re| are) (?:kidding|joking)|good one|nice try|typical|classic you"
+        r"|how about no|keeping score|(?:do|did) you ever|have you (?:ever )?(?:tried|thought)"
+        r"|who do you think|what(?:'s| is) wrong with you|you (?:still )?owe me"
+        r"|like i told you|i told you (?:already|a (?:hundred|million)|\w+ times)"
+        r"|for the (?:hundredth|millionth|last|tenth) time|how many times"
+        r"|you(?:'re| are) (?:just |so |such a |being )?(?:mean|cheap|jealous|petty|annoying"
+        r"|useless|delusional|a child|a baby|spoilt|spoiled|entitled|a control freak))"
     ),
     rx(
         r"\bi feel (?:like|that) you(?:'re| are)? (?:\w+ )?(?:always|never|don'?t|only|just"
@@ -594,10 +615,11 @@ def _inside(spans: Sequence[tuple[int, int]], position: int) -> bool:
     return any(start <= position < end for start, end in spans)
 
 
-def find_cues(text: str, norm: str) -> Cues:
+def find_cues(text: str, normal: Normalized) -> Cues:
     """Run every rule over the normalized reply and collect the cues with their spans."""
+    norm = normal.text
     clauses = clauses_of(norm)
-    cues = Cues(norm=norm, clauses=clauses)
+    cues = Cues(normal=normal, clauses=clauses)
 
     def add_all(cue: Cue, patterns: Iterable[re.Pattern[str]]) -> None:
         for clause, match in _in_clauses(patterns, clauses):
@@ -681,5 +703,5 @@ def short_reasons(cues: Cues) -> list[Found]:
     """Where short reasons start ("I'm travelling", "it's my only day off")."""
     return [
         Found(Cue.REASON, m.start(m.lastindex or 0), m.end())
-        for m in SHORT_REASON.finditer(cues.norm)
+        for m in SHORT_REASON.finditer(cues.normal.text)
     ]

@@ -11,9 +11,111 @@ QUOTE_MAX_CHARS = 60
 
 _APOSTROPHES = {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"}
 
+# Phone spelling read as the words it stands for, so the rules need one spelling only.
+_SHORTHAND = {
+    "u": "you",
+    "r": "are",
+    "pls": "please",
+    "plz": "please",
+    "sry": "sorry",
+    "soz": "sorry",
+    "idk": "i don't know",
+    "dunno": "don't know",
+    "tbh": "to be honest",
+    "rn": "right now",
+    "k": "ok",
+    "kk": "ok",
+    "okk": "ok",
+    "okie": "ok",
+    "oki": "ok",
+    "ya": "yeah",
+    "yea": "yeah",
+    "yeh": "yeah",
+    "yh": "yeah",
+    "ye": "yeah",
+    "nvm": "never mind",
+    "bc": "because",
+    "cuz": "because",
+    "coz": "because",
+    "cos": "because",
+    "wanna": "want to",
+    "gotta": "got to",
+    "lemme": "let me",
+    "tho": "though",
+    "thx": "thanks",
+    "ty": "thanks",
+    "tmrw": "tomorrow",
+    "tmr": "tomorrow",
+    "tomo": "tomorrow",
+    "2moro": "tomorrow",
+    "2morrow": "tomorrow",
+    "wknd": "weekend",
+    "b4": "before",
+    "ppl": "people",
+    "im": "i'm",
+    "ive": "i've",
+    "id": "i'd",
+    "cant": "can't",
+    "dont": "don't",
+    "wont": "won't",
+    "didnt": "didn't",
+    "isnt": "isn't",
+    "doesnt": "doesn't",
+    "thats": "that's",
+    "its": "it's",
+    "whats": "what's",
+    "youre": "you're",
+    "theyre": "they're",
+    "wouldnt": "wouldn't",
+    "couldnt": "couldn't",
+    "shouldnt": "shouldn't",
+    "havent": "haven't",
+    "wasnt": "wasn't",
+    "arent": "aren't",
+    "lets": "let's",
+    "youll": "you'll",
+    "youve": "you've",
+    "theres": "there's",
+    "noo": "no",
+    "nooo": "no",
+    "yess": "yes",
+    "sooo": "so",
+    "soo": "so",
+}
+# "ur" is "you're" before these words ("ur always late") and "your" otherwise ("ur show").
+_UR_YOU_ARE_BEFORE = frozenset(
+    "so always never being such right not just literally really the a an joking kidding"
+    " welcome too very".split()
+)
+# "ill" is "I'll" unless it follows a word that makes it "sick" ("I'm ill", "feeling ill").
+_ILL_MEANS_SICK_AFTER = frozenset("i'm im am been feel feeling so really very was is got".split())
+_TOKEN = re.compile(r"[a-z0-9']+|[^a-z0-9']")
+_REPEATS = re.compile(r"([a-z])\1{2,}")
 
-def normalize(text: str) -> str:
-    """Lower-case and straighten apostrophes while keeping every character position."""
+
+@dataclass(frozen=True)
+class Normalized:
+    """The reply in one spelling (lower case, straight apostrophes, phone words spelled out).
+
+    `starts[i]` and `ends[i]` give the span of the original text that character i came from,
+    so anything found in the normal form can be quoted in the person's own spelling.
+    """
+
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """The original text's span for a span of the normal form."""
+        if not self.text:
+            return 0, 0
+        start = min(max(start, 0), len(self.text) - 1)
+        end = min(max(end, start + 1), len(self.text))
+        return self.starts[start], self.ends[end - 1]
+
+
+def _lower(text: str) -> str:
+    """Lower-case and straighten apostrophes, keeping one character for each character."""
     chars = []
     for char in text:
         char = _APOSTROPHES.get(char, char)
@@ -21,6 +123,39 @@ def normalize(text: str) -> str:
         # A few characters lower-case to two; keep the original so positions stay aligned.
         chars.append(lowered if len(lowered) == 1 else char)
     return "".join(chars)
+
+
+def normalize(text: str) -> Normalized:
+    """Lower-case, straighten apostrophes, spell out phone words; keep a map to the original."""
+    lowered = _lower(text)
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    tokens = list(_TOKEN.finditer(lowered))
+    previous_word = ""
+    for index, token in enumerate(tokens):
+        word = token.group(0)
+        replacement = word
+        if word[0].isalnum():
+            squeezed = _REPEATS.sub(r"\1", word) if _REPEATS.search(word) else word
+            replacement = _SHORTHAND.get(word, _SHORTHAND.get(squeezed, squeezed))
+            if word == "ur":
+                following = next(
+                    (t.group(0) for t in tokens[index + 1 :] if t.group(0).strip()), ""
+                )
+                replacement = "you're" if following in _UR_YOU_ARE_BEFORE else "your"
+            elif word == "ill" and previous_word not in _ILL_MEANS_SICK_AFTER:
+                replacement = "i'll"
+            previous_word = word
+        if replacement == word:
+            pieces.append(word)
+            starts.extend(range(token.start(), token.end()))
+            ends.extend(range(token.start() + 1, token.end() + 1))
+        else:
+            pieces.append(replacement)
+            starts.extend([token.start()] * len(replacement))
+            ends.extend([token.end()] * len(replacement))
+    return Normalized("".join(pieces), tuple(starts), tuple(ends))
 
 
 def rx(pattern: str) -> re.Pattern[str]:
