@@ -16,6 +16,7 @@ practice-feedback.md explains why).
 from __future__ import annotations
 
 import argparse
+import functools
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +25,8 @@ from typing import Any
 
 import yaml
 
-from flows.practice_feedback import Analysis, Observation, Verdict, analyse, contradictions
+from flows.practice_feedback import Analysis, Observation, analyse, contradictions
+from flows.practice_feedback.learned import VerdictModel, shipped_model
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_SET = ROOT / "tests" / "data" / "feedback_dev.yaml"
@@ -134,11 +136,14 @@ class Score:
 
 
 Analyser = Callable[[str], Analysis]
+FOLDS = 5
 
 
-def score(replies: Sequence[LabelledReply], analyser: Analyser = analyse) -> Score:
-    """Run the analyser over a set and add up the figures."""
-    result = Score()
+def score(
+    replies: Sequence[LabelledReply], analyser: Analyser = analyse, result: Score | None = None
+) -> Score:
+    """Run the analyser over a set and add up the figures (into `result` when given)."""
+    result = result if result is not None else Score()
     for reply in replies:
         analysis = analyser(reply.text)
         named = tags_of(analysis)
@@ -162,12 +167,40 @@ def score(replies: Sequence[LabelledReply], analyser: Analyser = analyse) -> Sco
     return result
 
 
+def cross_validated(replies: Sequence[LabelledReply], folds: int = FOLDS) -> Score:
+    """Score a set with the learned model trained, fold by fold, on the other replies only."""
+    result = Score()
+    for fold in range(folds):
+        held = [reply for index, reply in enumerate(replies) if index % folds == fold]
+        rest = [reply for index, reply in enumerate(replies) if index % folds != fold]
+        model = VerdictModel.train([(reply.text, reply.verdict) for reply in rest])
+        score(held, functools.partial(analyse, model=model), result)
+    return result
+
+
+def rules_only(text: str) -> Analysis:
+    """The analysis with the rules' verdict alone, no learned model."""
+    return analyse(text, model=None)
+
+
+def model_only_accuracy(
+    replies: Sequence[LabelledReply], models: Callable[[int], VerdictModel]
+) -> float:
+    """Verdict accuracy of the learned model alone (`models(i)` is the model for reply i)."""
+    right = 0
+    for index, reply in enumerate(replies):
+        probabilities = models(index).probabilities(reply.text)
+        right += max(probabilities, key=probabilities.__getitem__) == reply.verdict
+    return right / len(replies) if replies else 0.0
+
+
 def format_score(name: str, result: Score) -> list[str]:
     """The aggregate lines for one set."""
     praised = ", ".join(f"{label} {result.praised[label]}" for label in NEVER_PRAISED)
     return [
         f"{name}: {result.replies} replies",
-        f"  verdict accuracy      {result.accuracy:.1%} ({result.right_verdicts}/{result.replies})",
+        f"  verdict accuracy      {result.accuracy:.1%}"
+        f" ({result.right_verdicts}/{result.replies})",
         f"  observation precision {result.precision:.1%}",
         f"  observation recall    {result.recall:.1%}",
         f"  contradictions        {result.contradicted}",
@@ -181,25 +214,51 @@ def format_confusion(result: Score) -> list[str]:
     return [f"  {want} -> {got}: {n}" for (want, got), n in sorted(wrong, key=lambda x: -x[1])]
 
 
+def compare(dev: Sequence[LabelledReply], held_out: Sequence[LabelledReply]) -> list[str]:
+    """Rules alone, the learned model alone and the blend, on both splits (verdict accuracy)."""
+    fold_models = {
+        fold: VerdictModel.train(
+            [(r.text, r.verdict) for i, r in enumerate(dev) if i % FOLDS != fold]
+        )
+        for fold in range(FOLDS)
+    }
+    lines = ["comparison (verdict accuracy; development figures of the model cross-validated):"]
+    rules_dev, rules_eval = score(dev, rules_only), score(held_out, rules_only)
+    model_dev = model_only_accuracy(dev, lambda i: fold_models[i % FOLDS])
+    model_eval = model_only_accuracy(held_out, lambda _: shipped_model())
+    blend_dev, blend_eval = cross_validated(dev), score(held_out)
+    lines.append(f"  rules alone   dev {rules_dev.accuracy:.1%}  eval {rules_eval.accuracy:.1%}")
+    lines.append(f"  model alone   dev {model_dev:.1%}  eval {model_eval:.1%}")
+    lines.append(f"  rules + model dev {blend_dev.accuracy:.1%}  eval {blend_eval.accuracy:.1%}")
+    return lines
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Print the figures for the development and evaluation splits."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.feedback_eval")
     parser.add_argument("--errors", action="store_true", help="list the development misses")
+    parser.add_argument(
+        "--compare", action="store_true", help="also compare rules, model and the blend"
+    )
     parser.add_argument("--dev", type=Path, default=DEV_SET, help="development set")
     parser.add_argument("--eval", type=Path, default=EVAL_SET, help="evaluation set")
     args = parser.parse_args(argv)
 
-    dev = score(load_replies(args.dev))
-    print("\n".join(format_score("development (rules are tuned on it)", dev)))
+    dev_replies = load_replies(args.dev)
+    dev = cross_validated(dev_replies)
+    print("\n".join(format_score(f"development ({FOLDS}-fold cross-validated)", dev)))
     if args.errors:
         print("  verdict confusion:")
         print("\n".join(format_confusion(dev)))
         print("\n".join(f"  - {miss}" for miss in dev.misses))
-    if args.eval.exists():
-        held_out = score(load_replies(args.eval))
-        print("\n".join(format_score("evaluation (held out, never tuned on)", held_out)))
-    else:
+    if not args.eval.exists():
         print(f"evaluation: {args.eval} not found")
+        return 0
+    held_out_replies = load_replies(args.eval)
+    held_out = score(held_out_replies)
+    print("\n".join(format_score("evaluation (held out, never tuned on)", held_out)))
+    if args.compare:
+        print("\n".join(compare(dev_replies, held_out_replies)))
     return 0
 
 

@@ -32,8 +32,9 @@ MAX_EXAMPLES = 2
 MAX_SCENE_CHARS = 600
 MAX_EXAMPLE_CHARS = 300
 MAX_TEXT_CHARS = 1500
-# Observation texts may only use this placeholder (filled with the person's own fragment).
-OBSERVATION_PLACEHOLDERS = frozenset({"quote"})
+# Observation texts may only use these placeholders: the person's own fragment, and a short
+# sentence from the scene's own example replies that says where someone could stand.
+OBSERVATION_PLACEHOLDERS = frozenset({"quote", "suggestion"})
 
 _SCENARIO_FIELDS = ("id", "context", "difficulty", "dimension", "request", "scene", "examples")
 _ID_PATTERN = re.compile(r"^[a-z]+-\d{2}$")

@@ -24,7 +24,16 @@ from flows.engine import Engine
 from flows.events import Button
 from flows.flow import Flow, event_arg, turn_of
 from flows.ports import EntryRecord
-from flows.practice_feedback import Finding, Observation, find_observations, summarize
+from flows.practice_feedback import (
+    Analysis,
+    Finding,
+    Observation,
+    Verdict,
+    analyse,
+    find_observations,
+    suggestion_for,
+    summarize,
+)
 from flows.practice_ladder import (
     Attempt,
     LadderStep,
@@ -52,7 +61,12 @@ ANY_CONTEXT = "any"
 DIMENSION_KEY = "dimension"  # ctx: practise scenes of one dimension (from a self-check)
 CONFIDENCE_SCALE = range(1, 6)
 DEBRIEF_QUESTIONS = ("practice.debrief.q1", "practice.debrief.q2", "practice.debrief.q3")
-TEXT_KEY_PREFIXES = ("practice.context.", "practice.level.", "practice.debrief.q")
+TEXT_KEY_PREFIXES = (
+    "practice.context.",
+    "practice.level.",
+    "practice.debrief.q",
+    "practice.verdict.",
+)
 
 FEELS_SAFE = ("yes", "some", "no")
 HURT_ANSWERS = ("yes", "no", "skip")
@@ -155,27 +169,35 @@ def _country_hint(turn: Turn) -> str | None:
     return region.upper() or None
 
 
-def quoted_text(template: str, finding: Finding) -> str:
-    """An observation text with the person's own fragment in place of {quote}."""
+def quoted_text(template: str, finding: Finding, suggestion: str = "") -> str:
+    """An observation text with the person's own fragment and a scene's suggestion filled in."""
     # A plain replace, not str.format: the person's words may contain braces.
-    return template.replace("{quote}", finding.quote)
+    return template.replace("{quote}", finding.quote).replace("{suggestion}", suggestion)
 
 
 def feedback_text(
-    turn: Turn, practice: PracticeContent, findings: list[Finding], scenario: Scenario
+    turn: Turn, practice: PracticeContent, analysis: Analysis, scenario: Scenario
 ) -> str:
-    """Feedback on the reply: what works, what to try, then one or two example replies."""
-    chosen = summarize(findings)
+    """Feedback on the reply: the overall reading, what works, what to try, then examples."""
+    verdict_line = turn.say(f"practice.verdict.{analysis.verdict.value}")
+    if analysis.verdict is Verdict.SAFETY:
+        # Nothing in a frightened or exhausted reply is named or praised.
+        return verdict_line
+    suggestion = suggestion_for(scenario.examples) or turn.say("practice.suggestion_fallback")
+    chosen = summarize(analysis.findings)
     strengths = [f for f in chosen if f.is_strength]
     weak_spots = [f for f in chosen if not f.is_strength]
-    parts = [turn.say("practice.feedback_intro")]
+    parts = [turn.say("practice.feedback_intro"), verdict_line]
+
+    def bullet(finding: Finding) -> str:
+        template = practice.observations[finding.observation]
+        return f"• {quoted_text(template, finding, suggestion)}"
+
     if strengths:
-        lines = [turn.say("practice.feedback_strengths")]
-        lines += [f"• {quoted_text(practice.observations[f.observation], f)}" for f in strengths]
+        lines = [turn.say("practice.feedback_strengths")] + [bullet(f) for f in strengths]
         parts.append("\n".join(lines))
     if weak_spots:
-        lines = [turn.say("practice.feedback_try")]
-        lines += [f"• {quoted_text(practice.observations[f.observation], f)}" for f in weak_spots]
+        lines = [turn.say("practice.feedback_try")] + [bullet(f) for f in weak_spots]
         parts.append("\n".join(lines))
     examples_key = (
         "practice.examples_one" if len(scenario.examples) == 1 else "practice.examples_many"
@@ -716,7 +738,7 @@ class PracticeFlow(Flow):
         text = str(event_arg(event, "text", ""))
         scenario = self.current_scenario(turn)
         assert scenario is not None  # checked in on_text before the trigger fires
-        findings = find_observations(text)
+        analysis = analyse(text)
         turn.keep(
             ENTRY_KIND,
             content_id=scenario.id,
@@ -724,12 +746,13 @@ class PracticeFlow(Flow):
             data={
                 "context": scenario.context,
                 "level": scenario.difficulty,
-                "observations": [f.observation.value for f in findings],
+                "verdict": analysis.verdict.value,
+                "observations": [f.observation.value for f in analysis.findings],
             },
         )
         _append_pref(turn, DONE_PREF, scenario.id, DONE_LIMIT)
         turn.ctx["practised"] = int(turn.ctx.get("practised", 0)) + 1
-        turn.reply(feedback_text(turn, self.practice, findings, scenario))
+        turn.reply(feedback_text(turn, self.practice, analysis, scenario))
         self.ask_confidence(turn)
 
     def ask_confidence(self, turn: Turn) -> None:

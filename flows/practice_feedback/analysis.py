@@ -10,11 +10,13 @@ two things that contradict each other. Documented in docs/practice-feedback.md.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from flows.practice_feedback.cues import (
+    RESIGNED,
     Cue,
     Cues,
     Found,
@@ -23,6 +25,7 @@ from flows.practice_feedback.cues import (
     negated,
     short_reasons,
 )
+from flows.practice_feedback.learned import VerdictModel, blended_verdict, shipped_model
 from flows.practice_feedback.text import WORD, clause_at, normalize, quote, trimmed_span
 
 
@@ -83,9 +86,7 @@ STRENGTHS: frozenset[Observation] = frozenset(
 # Observations whose feedback praises the reply as a boundary.
 PRAISES_BOUNDARY: frozenset[Observation] = frozenset({Observation.NAMES_NO})
 # Observations that carry no fragment of the person's words.
-UNQUOTED: frozenset[Observation] = frozenset(
-    {Observation.NO_CLEAR_ANSWER, Observation.EMPTY}
-)
+UNQUOTED: frozenset[Observation] = frozenset({Observation.NO_CLEAR_ANSWER, Observation.EMPTY})
 QUOTED_OBSERVATIONS: frozenset[Observation] = frozenset(set(Observation) - UNQUOTED)
 
 # Pairs that cannot both be true of one reply: naming both would contradict itself.
@@ -125,6 +126,8 @@ _ALLOWED: dict[Verdict, frozenset[Observation]] = {
     ),
     Verdict.GIVING_IN: frozenset(
         {
+            Observation.BLAMES,
+            Observation.SARCASM,
             Observation.SAYS_YES,
             Observation.CONDITIONAL_YES,
             Observation.MINIMISING,
@@ -315,16 +318,21 @@ def _offers(cues: Cues) -> list[Found]:
     return sorted(set(spots), key=lambda spot: spot.start)
 
 
+def _not_offering(cues: Cues, spots: Sequence[Found]) -> list[Found]:
+    """Soft yeses whose clause names another time or way ("I can come Sunday") are offers."""
+    return [s for s in spots if not _in_clause_with(cues, s, cues.of(Cue.ALTERNATIVE))]
+
+
 def _conditional_yeses(cues: Cues) -> list[Found]:
     """Yeses on a condition, and soft ones ("I could do it") not preceded by a no."""
-    spots = cues.of(Cue.CONDITIONAL_YES) + _before_any_no(cues, cues.of(Cue.HALF_YES))
-    return sorted(spots, key=lambda spot: spot.start)
+    half = _not_offering(cues, _before_any_no(cues, cues.of(Cue.HALF_YES)))
+    return sorted(cues.of(Cue.CONDITIONAL_YES) + half, key=lambda spot: spot.start)
 
 
 def _plain_yeses(cues: Cues) -> list[Found]:
     """Outright yeses, and "I'll come" / "happy to" when no no came before them."""
-    spots = cues.of(Cue.YES) + _before_any_no(cues, cues.of(Cue.SOFT_YES))
-    return sorted(spots, key=lambda spot: spot.start)
+    soft = _not_offering(cues, _before_any_no(cues, cues.of(Cue.SOFT_YES)))
+    return sorted(cues.of(Cue.YES) + soft, key=lambda spot: spot.start)
 
 
 def _requests(cues: Cues) -> list[Found]:
@@ -337,7 +345,7 @@ def _requests(cues: Cues) -> list[Found]:
 
 
 def _final_stance(cues: Cues) -> str | None:
-    """"no", "yes", "open" or None: the stance the reply ends on."""
+    """ "no", "yes", "open" or None: the stance the reply ends on."""
     candidates: list[tuple[int, str]] = []
     candidates += [(spot.start, "no") for spot in cues.of(Cue.REFUSAL)]
     candidates += [(spot.start, "no") for spot in cues.of(Cue.LIMIT)]
@@ -352,7 +360,11 @@ def _final_stance(cues: Cues) -> str | None:
         return None
     _, stance = max(candidates)
     says_yes = _plain_yeses(cues) or cues.of(Cue.HALF_YES)
-    if stance == "open" and ((says_yes and _conditional_yeses(cues)) or cues.has(Cue.MINIMISE)):
+    last_hedge = cues.last(Cue.HEDGE)
+    resigned = last_hedge is not None and bool(RESIGNED.fullmatch(_words(cues, last_hedge)))
+    if stance == "open" and (
+        (says_yes and (cues.has(Cue.CONDITIONAL_YES) or resigned)) or cues.has(Cue.MINIMISE)
+    ):
         # "I could, if you really need me... maybe" and "it's no big deal I guess" are yeses.
         return "yes"
     return stance
@@ -498,15 +510,46 @@ def _choose(candidates: dict[Observation, list[Finding]], verdict: Verdict) -> l
     return kept
 
 
-def analyse(text: str) -> Analysis:
-    """Read a reply as a whole: the verdict, then the findings that fit it, strengths first."""
+def combined_verdict(cues: Cues, rule_verdict: Verdict, model: VerdictModel | None) -> Verdict:
+    """The rules' verdict, refined by the learned model when one is given.
+
+    Safety stays with the rules (fear and distress are never argued away), and the model may not
+    turn a reply the rules read as a yes, a plea or giving in into one praised as a boundary.
+    """
+    if model is None or rule_verdict is Verdict.SAFETY:
+        return rule_verdict
+    verdict = Verdict(blended_verdict(rule_verdict.value, model.probabilities(cues.original)))
+    # Praise only what is in the words: a boundary verdict needs a no, a need or an offer.
+    said_something = cues.has(Cue.REFUSAL) or bool(_requests(cues)) or bool(_offers(cues))
+    vetoed = verdict in BOUNDARY_VERDICTS and (
+        _final_stance(cues) == "yes"
+        or rule_verdict in {Verdict.GIVING_IN, Verdict.APPEASING}
+        or not said_something
+    )
+    return rule_verdict if vetoed else verdict
+
+
+class _Shipped:
+    """Marker for "use the model trained on the replies shipped with the package"."""
+
+
+SHIPPED_MODEL = _Shipped()
+
+
+def analyse(text: str, model: VerdictModel | _Shipped | None = SHIPPED_MODEL) -> Analysis:
+    """Read a reply as a whole: the verdict, then the findings that fit it, strengths first.
+
+    By default the rules' verdict is refined by the shipped learned model; pass `model=None` for
+    the rules alone, or another trained `VerdictModel` (the benchmark's cross-validation does).
+    """
     original = text or ""
     normal = normalize(original)
     words = WORD.findall(normal.text)
     if not words:
         return Analysis(Verdict.HEDGE, (Finding(Observation.EMPTY),))
     cues = find_cues(original, normal)
-    verdict = decide_verdict(cues)
+    chosen_model = shipped_model() if isinstance(model, _Shipped) else model
+    verdict = combined_verdict(cues, decide_verdict(cues), chosen_model)
     chosen = _choose(_candidates(original, cues, verdict, len(words)), verdict)
     if verdict is Verdict.HEDGE and not any(
         f.observation is Observation.LEAVES_DOOR_OPEN for f in chosen
@@ -542,7 +585,9 @@ def summarize(
 def contradictions(analysis: Analysis) -> list[str]:
     """Every way an analysis contradicts itself; an empty list when it is consistent."""
     problems: list[str] = []
-    findings = [f for f in analysis.findings if f.quote and f.observation is not Observation.ONE_WORD]
+    findings = [
+        f for f in analysis.findings if f.quote and f.observation is not Observation.ONE_WORD
+    ]
     ids = set(analysis.observations)
     for pair in CONTRADICTORY_PAIRS:
         if pair <= ids:
@@ -556,15 +601,23 @@ def contradictions(analysis: Analysis) -> list[str]:
     return problems
 
 
-def suggestion_for(examples: Sequence[str]) -> str:
-    """A short sentence from a scene's own example replies that says where the person stands.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
-    Used in the feedback's "try saying" lines, so a suggestion always fits the scene (a scene
-    about a haircut suggests "I'm not pinning it back", not "I'm not able to do that").
+
+def suggestion_for(examples: Sequence[str]) -> str:
+    """A sentence from a scene's own example replies that says where the person stands.
+
+    Used in the feedback's "you could try" lines, so a suggestion always fits the scene (a
+    scene about a haircut suggests "I'm not pinning it back", not "I'm not able to do that").
+    The first sentence that says no wins; otherwise a sentence that asks them for something.
     """
-    for wanted in (Observation.NAMES_NO, Observation.STATES_NEED):
-        for example in examples:
-            for finding in analyse(example).findings:
-                if finding.observation is wanted and finding.quote:
-                    return finding.quote.rstrip(".") + "."
-    return ""
+    sentences = [s.strip() for example in examples for s in _SENTENCE_END.split(example)]
+    readings = [
+        (sentence, set(analyse(sentence, model=None).observations)) for sentence in sentences
+    ]
+    for sentence, observed in readings:
+        if Observation.NAMES_NO in observed:
+            return sentence
+    asks = [sentence for sentence, observed in readings if Observation.STATES_NEED in observed]
+    towards_them = [sentence for sentence in asks if re.search(r"\byou\b|\bus\b", sentence)]
+    return (towards_them or asks or [""])[0]

@@ -55,6 +55,7 @@ class Found:
 class Cues:
     """Every cue found in one reply, in reading order per kind."""
 
+    original: str
     normal: Normalized
     clauses: list[Clause]
     found: dict[Cue, list[Found]] = field(default_factory=dict)
@@ -118,7 +119,7 @@ _NO_WORD_NOT = (
     r"(?! (?:problem|worries|worry|one|need|offen[cs]e|matter|idea|doubt|pressure|rush"
     r"|biggie|big deal|way i can'?t|it'?s fine|it'?s ok|that'?s fine|that'?s ok|you'?re right"
     r"|i don'?t mind|i get it|of course|totally|yeah))(?!,? (?:it'?s|that'?s) (?:fine|ok|okay"
-    r"|alright|cool))(?!,? you'?re right)"
+    r"|alright|cool|all good|good))(?!,? you'?re right)(?!,? all good)"
 )
 
 REFUSALS = [
@@ -128,7 +129,10 @@ REFUSALS = [
         r"|much|anything|everyone|everything|a joke|about|my|your|like|if|because|even|sorry"
         r"|mad|angry|funny|fair|ok|okay|cool|nice|fine|true|right|good|great|helpful|kind))"
     ),
-    rx(rf"^\s*(?:oh |well |um+ |hm+ |sorry |haha |lol |love |mum |babe |ah+ |aw+ |ugh )?(?:no|nope|nah)\b{_NO_WORD_NOT}"),
+    rx(
+        r"^\s*(?:oh |well |um+ |hm+ |sorry |haha |lol |love |mum |babe |ah+ |aw+ |ugh |still )?"
+        rf"(?:no|nope|nah)\b{_NO_WORD_NOT}"
+    ),
     rx(r"\bno (?:thanks|thank you)\b"),
     rx(
         r"\bnot (?:this time|this week|this weekend|tonight|today|now|right now|anymore"
@@ -138,14 +142,15 @@ REFUSALS = [
     rx(
         rf"\b{I_M} {ADVERB}not (?!(?:saying|trying|feeling|being|blaming|asking|judging"
         r"|kidding|joking|complaining|something|anything|thinking|bailing|mad|angry|upset"
-        r"|sure|ungrateful|selfish)\b)\w+ing\b"
+        r"|sure|ungrateful|selfish)\b)[\w-]+ing\b"
     ),
     rx(
         rf"\b{I_M} {ADVERB}(?:not willing|going to say no|gonna say no|busy|booked"
         r"|not the (?:right )?(?:person|one)|not in a position|going to sit this one out"
         r"|sitting this one out|not free|fully booked|done for|off for|offline|logged off"
         r"|signed off|off work|out\b|stepping (?:out|back|away)|staying (?:in|home|out|put"
-        r"|here)|keeping|sticking with|taking my|presenting|spending)"
+        r"|here)|keeping|sticking with|taking my|presenting|spending|skipping|leaving it"
+        r"|taking (?:a|the) (?:month|week|break|night|day|weekend) off)"
     ),
     rx(
         rf"\b{I_M} {ADVERB}(?:still )?going\b(?! to (?!my\b|the\b|a\b|class|dinner|bed|work"
@@ -162,17 +167,21 @@ REFUSALS = [
         r"|\bwe(?:'re| are) (?:spending|staying|going|keeping|not)\b"
         r"|\b(?:is|are|'s) (?:blocked|booked|taken|off limits|not negotiable|non-negotiable)\b"
         r"|\b(?:extra|more) (?:\w+ )?(?:is|are) (?:extra|paid|charged)\b|\bcosts? extra\b"
+        r"|\bthat'?s (?:my limit|all i can (?:do|give|manage)|as far as i (?:go|can go))\b"
+        rf"|\b{I_LL} be (?:fully |completely |totally )?(?:offline|away|unavailable|off|out)\b"
+        r"|\bstill (?:a )?no\b"
     ),
     rx(
         rf"\b{I_M} {ADVERB}(?:not going to|not gonna|not able to|unable to|not available"
         r"|not lending|not doing|not coming|not taking|not covering|not in a position to"
         r"|not up for|going to pass|gonna pass|going to decline|saying no|declining"
-        r"|not comfortable (?:with|doing|lending|taking|being)|uncomfortable (?:with|doing)"
+        r"|not (?:comfortable|okay|ok|happy) (?:with|\w+ing)|uncomfortable (?:with|\w+ing)"
         r"|no longer|not changing|not skipping|not handing)"
     ),
     rx(
         rf"\b(?:{I_LL}|{I_D}) {ADVERB}(?:have to |need to |rather )?"
-        r"(?:pass|skip (?:it|this|that|the|dinner|tonight)|decline|say no|sit this one out"
+        r"(?:pass|skip (?:this one|this|that|tonight|dinner|the party|\w+'s)|decline|say no"
+        r"|sit this one out"
         r"|not)\b(?! (?:to|able)\b)"
     ),
     rx(rf"\b{I_D} {ADVERB}rather not\b"),
@@ -245,10 +254,12 @@ YESES = [
     ),
     rx(rf"(?:\bi |^\s*){CANT} (?:say no|refuse|turn {PRONOUN} down|let {PRONOUN} down)\b"),
     rx(
-        rf"\b{I_LL} (?:{ADVERB})(?:do it|do that|do this|do it all|cover it|cancel|skip it"
-        r"|skip (?:the|my)|call her|call him|ask to swap|move the hike|stay up|sort it)\b"
+        rf"\b{I_LL} (?:{ADVERB})(?:do it|do that|do this|do it all|cover it|cancel"
+        r"|skip (?:my|class|the class|warm ?up|the hike)|call her|call him|ask to swap"
+        r"|move the hike|stay up|sort it)\b"
         r"|\bi can do (?:it|that)\b"
-        r"|\bwhere do i sign\b|\bsend it (?:over|through)\b|\bgive it here\b|\byou win\b"
+        r"|\bwhere do i sign\b|^\s*(?:\w+ )?send it (?:over|through)\b|\bgive it here\b"
+        r"|\byou win\b"
         r"|\bhow much do you need\b|\bput it on\b|\bgo ahead\b|\bi'?m in\b(?! for)"
         r"|\bcome along\b|\bwhat time do i\b|\bwhat'?s it doing\b|\bwhat did (?:he|she|they) do"
         r"|\blet'?s book\b|\byou'?re right\b|\bi owe you\b|\bfor you anything\b"
@@ -262,15 +273,25 @@ SOFT_YESES = [
     rx(
         rf"\b{I_LL} (?:{ADVERB})(?:cover|lend|take care|handle|come|be there"
         r"|pick (?:you|it|them|her|him) up|drive|watch|stay(?! out)|help|make it work"
-        r"|move (?:my|it)|send (?:it|the money|you the money)|transfer|sort|manage|skip|book"
+        r"|move (?:my|it)|send (?:it|the money|you the money)|transfer|sort|manage|book"
         r"|talk to (?:him|her|them)|bring the|eat at|figure|have a look|tell them|check in"
         r"|just eat)\b"
         r"|\b(?:i'?m |i am )?(?:happy|glad) to\b"
     ),
 ]
 HALF_YES = re.compile(
-    r"(?<!if )(?<!wish )\bi could(?!n'?t\b| ?not\b)(?! (?:offer|ask|try|see|tell))\b"
+    r"(?<!if )(?<!wish )\bi (?:could(?!n'?t\b| ?not\b)(?! (?:offer|ask|try|see|tell))"
+    r"|can (?:come|do it|do that|make it|stay|cover|lend))\b"
 )
+# Resigned fillers: a yes followed by "I guess" is still a yes.
+RESIGNED = re.compile(r"\bi (?:guess|suppose)\b")
+# A time, a meal or a plan named in a question or after "but" is an offer of another way.
+TIME_WORDS = rx(
+    r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day)?\b|\btomorrow\b|\bweekend\b"
+    r"|\b(?:lunch|dinner|dessert|brunch|breakfast|coffee|drinks|a walk)\b|\blater\b"
+    r"|\b(?:morning|afternoon|evening)\b"
+)
+_BUT_BEFORE = re.compile(r"\bbut\s*$")
 CONDITIONAL_YESES = [
     rx(
         r"\bif (?:you|it|they|he|she) (?:really|truly|absolutely|desperately|actually)"
@@ -304,7 +325,8 @@ MINIMISERS = [
         r"\b|\b(?:i'?m|i am|being) (?:\w+ )?(?:too sensitive|overreacting|over-reacting|silly"
         r"|dramatic|selfish|being selfish)\b|\bi {DONT} really need\b|\bnot important\b"
         rf"|\bi'?ll manage\b|\bi'?ll make it work\b|\b(?:it|the \w+) can wait\b"
-        r"|\bit'?s (?:just|only) (?:a |one |hair|a few|a little|for|the)\b|\bonly a few\b"
+        r"|\bit'?s (?:just|only) (?:a |one |hair|a few|a little|for|the)\b(?!(?:a )?(?:lot|too))"
+        r"|\bonly a few\b|\b(?:it'?s )?all good\b|\b(?:i know )?you didn'?t mean it\b"
         r"|\bnot that (?:much|bad|big)\b|\bthere'?ll be other\b|\bjust this once\b"
         r"|\bit'?s only (?:one|a|two|an)\b|\bit doesn'?t matter\b|\bignore me\b"
     ),
@@ -319,12 +341,16 @@ ALTERNATIVES = [
         r"|later (?:this|next) (?:week|month)|next (?:week|month|weekend|year|one|time)"
         r"|(?:next|this) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
         r"|works for me|i'?m free|i am free|the (?:week|weekend|day) after|when i'?m back"
-        r"|first thing|after (?:dinner|work|lunch)|tomorrow (?:morning|afternoon|evening|at)"
+        r"|first thing|after (?:dinner|lunch)|tomorrow (?:morning|afternoon|evening|at)"
         r"|on the \d+\w*|count me in for|in for the|join you for"
         r"|drinks after|lunch on|coffee on|breakfast|at (?:one|two|three|four|five|six|seven"
         r"|eight|nine|ten|eleven|noon|\d+)"
         r"|free (?:on )?(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\w*"
-        r"|(?:can|could) be (?:tomorrow|\w+day)|tomorrow instead|over lunch)\b"
+        r"|(?:can|could) be (?:tomorrow|\w+day)|tomorrow instead|over lunch"
+        r"|put me down for|save me (?:some|a|one)|at (?:my|the) (?:usual|normal|standard) (?:rate"
+        r"|price|fee)|for my (?:usual|normal) (?:rate|fee))\b"
+        r"|\b[a-z]+ (?:next door |down the road )?(?:might|could|can) (?:help|do it"
+        r"|take (?:it|over))"
     ),
     rx(
         r"\b(?:a|an|another|your) (?:friend|counsellor|counselor|therapist|professional"
@@ -340,7 +366,9 @@ ALTERNATIVES = [
     rx(r"\b(?:let'?s|shall we|we could(?!n)|we can(?!'?t\b| ?not\b))\b(?! (?:not|just forget))"),
 ]
 LIMITS = rx(
-    r"\b(?:i'?ve only got|i only have|i have only|i can only|only for|not more|no more than"
+    r"\bfor (?:ten|five|fifteen|twenty|thirty|\d+|a few|half an) (?:minutes|mins|min|hours?)\b"
+    r"|\bhalf an hour\b|\b(?:i'?ve only got|i only have|i have only|i can only|only for"
+    r"|not more|no more than"
     r"|that'?s all i can|i can (?:give|do|spare|manage) (?:you )?(?:a|an|\d+|one|two|fifty"
     r"|half|a hundred|some)|up to|not the \d+)\b"
 )
@@ -414,7 +442,8 @@ APOLOGY = rx(
 _APOLOGY_NEGATED = rx(rf"(?:not|never|{DONT} be|no need to be|no need to|not going to|{WONT})\s*$")
 APPEASERS = [
     rx(
-        r"\bplease (?:don'?t|do not) (?:be|get|take|think|hate|hold|say|feel|stop|worry)"
+        r"\bplease (?:don'?t|do not) (?:be|get|take|think|hate|hold|say|feel|stop|worry|cry"
+        r"|give up|be cross)"
         r"|\b(?:don'?t|do not) (?:hate|be mad at|be angry with|be cross with|hold it against)"
         r" me\b|\bdon'?t be (?:mad|angry|upset|cross|sad|hurt|disappointed)\b"
         r"|\b(?:i )?hope (?:you'?re not|you are not|that'?s (?:ok|okay|alright|fine)"
@@ -485,7 +514,11 @@ BLAMES = [
         r"|like i told you|i told you (?:already|a (?:hundred|million)|\w+ times)"
         r"|for the (?:hundredth|millionth|last|tenth) time|how many times"
         r"|you(?:'re| are) (?:just |so |such a |being )?(?:mean|cheap|jealous|petty|annoying"
-        r"|useless|delusional|a child|a baby|spoilt|spoiled|entitled|a control freak))"
+        r"|useless|delusional|a child|a baby|spoilt|spoiled|entitled|a control freak)"
+        r"|you (?:had (?:weeks|months|ages|all)|haven'?t (?:even )?paid|never paid"
+        r"|can'?t (?:even )?"
+        r"handle|approved (?:this|it)|promised|said you would)|worth nothing to you"
+        r"|good to know\W*$|apparently\W*$)"
     ),
     rx(
         r"\bi feel (?:like|that) you(?:'re| are)? (?:\w+ )?(?:always|never|don'?t|only|just"
@@ -507,7 +540,8 @@ _THANKS_SINCERE = (
 SARCASM_IN_CLAUSES = [
     rx(
         rf"\b(?:fine|sure|okay|ok),? whatever\b{_WHATEVER_SINCERE}"
-        rf"|^\s*whatever\b{_WHATEVER_SINCERE}|\bwhatever you say\b|\bwhatever\W*$"
+        rf"|^\s*whatever\b{_WHATEVER_SINCERE}(?!,? (?:i'll|i will|fine|ok))"
+        r"|\bwhatever you say\b|\bwhatever\W*$"
     ),
     rx(
         r"\bmust be nice\b|\boh,? sure\b|\boh,? yeah,? sure\b|\byeah,? right\b"
@@ -619,7 +653,7 @@ def find_cues(text: str, normal: Normalized) -> Cues:
     """Run every rule over the normalized reply and collect the cues with their spans."""
     norm = normal.text
     clauses = clauses_of(norm)
-    cues = Cues(normal=normal, clauses=clauses)
+    cues = Cues(original=text, normal=normal, clauses=clauses)
 
     def add_all(cue: Cue, patterns: Iterable[re.Pattern[str]]) -> None:
         for clause, match in _in_clauses(patterns, clauses):
@@ -642,6 +676,16 @@ def find_cues(text: str, normal: Normalized) -> Cues:
             cues.add(Cue.BLAME, clause.start + match.start(), clause.start + match.end())
 
     add_all(Cue.ALTERNATIVE, ALTERNATIVES)
+    for clause in clauses:
+        asked = norm[clause.end : clause.end + 1] == "?"
+        after_but = bool(_BUT_BEFORE.search(norm[: clause.start]))
+        if asked or after_but:
+            for match in TIME_WORDS.finditer(clause.text):
+                if not negated(clause, match.start(), match.end()):
+                    cues.add(
+                        Cue.ALTERNATIVE, clause.start + match.start(), clause.start + match.end()
+                    )
+                    break
     offers = {spot.start for spot in cues.of(Cue.ALTERNATIVE)}
     # Hedges. A soft "maybe" in a clause that also offers something is part of the offer.
     hedged: set[int] = set()
@@ -663,6 +707,11 @@ def find_cues(text: str, normal: Normalized) -> Cues:
         if not _inside(sarcasm, start):
             cues.add(Cue.YES, start, clause.start + match.end())
     add_all(Cue.CONDITIONAL_YES, CONDITIONAL_YESES)
+    # "if you can't find anyone else" is a condition on a yes, not an offer of someone else.
+    conditions = _spans(cues, Cue.CONDITIONAL_YES)
+    cues.found[Cue.ALTERNATIVE] = [
+        spot for spot in cues.of(Cue.ALTERNATIVE) if not _inside(conditions, spot.start)
+    ]
     for clause, match in _in_clauses(SOFT_YESES, clauses):
         start = clause.start + match.start()
         if not _inside(sarcasm, start) and not negated(clause, match.start(), match.end()):

@@ -84,11 +84,31 @@ _SHORTHAND = {
 }
 # "ur" is "you're" before these words ("ur always late") and "your" otherwise ("ur show").
 _UR_YOU_ARE_BEFORE = frozenset(
-    "so always never being such right not just literally really the a an joking kidding"
-    " welcome too very".split()
+    [
+        "so",
+        "always",
+        "never",
+        "being",
+        "such",
+        "right",
+        "not",
+        "just",
+        "literally",
+        "really",
+        "the",
+        "a",
+        "an",
+        "joking",
+        "kidding",
+        "welcome",
+        "too",
+        "very",
+    ]
 )
 # "ill" is "I'll" unless it follows a word that makes it "sick" ("I'm ill", "feeling ill").
-_ILL_MEANS_SICK_AFTER = frozenset("i'm im am been feel feeling so really very was is got".split())
+_ILL_MEANS_SICK_AFTER = frozenset(
+    ["i'm", "im", "am", "been", "feel", "feeling", "so", "really", "very", "was", "is", "got"]
+)
 _TOKEN = re.compile(r"[a-z0-9']+|[^a-z0-9']")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 
