@@ -354,7 +354,10 @@ def _final_stance(cues: Cues) -> str | None:
     if yes_words or not cues.has(Cue.HEDGE):
         # A bare condition beside a "maybe" ("maybe, if no one else wants to") stays open.
         candidates += [(spot.start, "yes") for spot in _conditional_yeses(cues)]
-    candidates += [(spot.start, "yes") for spot in cues.of(Cue.MINIMISE)]
+    # "maybe just this once?" is a maybe: a minimised need inside a hedged clause stays open.
+    hedges = cues.of(Cue.HEDGE)
+    minimised = [s for s in cues.of(Cue.MINIMISE) if not _in_clause_with(cues, s, hedges)]
+    candidates += [(spot.start, "yes") for spot in minimised]
     candidates += [(spot.start, "open") for spot in cues.of(Cue.HEDGE)]
     if not candidates:
         return None
@@ -363,7 +366,7 @@ def _final_stance(cues: Cues) -> str | None:
     last_hedge = cues.last(Cue.HEDGE)
     resigned = last_hedge is not None and bool(RESIGNED.fullmatch(_words(cues, last_hedge)))
     if stance == "open" and (
-        (says_yes and (cues.has(Cue.CONDITIONAL_YES) or resigned)) or cues.has(Cue.MINIMISE)
+        (says_yes and (cues.has(Cue.CONDITIONAL_YES) or resigned)) or minimised
     ):
         # "I could, if you really need me... maybe" and "it's no big deal I guess" are yeses.
         return "yes"

@@ -116,7 +116,8 @@ _LEAD_IN = (
     r"|i'?m afraid|nah|no|yeah|ah+|ugh|love|babe|hun|mum|mom|dad) )*"
 )
 _NO_WORD_NOT = (
-    r"(?! (?:problem|worries|worry|one|need|offen[cs]e|matter|idea|doubt|pressure|rush"
+    r"(?! (?:problem|worries|worry|one|need|offen[cs]e|matter|idea|doubt|pressure|rush|charge"
+    r"|bother|stress|trouble"
     r"|biggie|big deal|way i can'?t|it'?s fine|it'?s ok|that'?s fine|that'?s ok|you'?re right"
     r"|i don'?t mind|i get it|of course|totally|yeah))(?!,? (?:it'?s|that'?s) (?:fine|ok|okay"
     r"|alright|cool|all good|good))(?!,? you'?re right)(?!,? all good)"
@@ -130,7 +131,8 @@ REFUSALS = [
         r"|mad|angry|funny|fair|ok|okay|cool|nice|fine|true|right|good|great|helpful|kind))"
     ),
     rx(
-        r"^\s*(?:oh |well |um+ |hm+ |sorry |haha |lol |love |mum |babe |ah+ |aw+ |ugh |still )?"
+        r"^\s*(?:well |um+ |erm |hm+ |sorry |haha |lol |love |mum |babe |ah+ |aw+ |ugh |still "
+        r"|actually |honestly |ok |okay |so )?"
         rf"(?:no|nope|nah)\b{_NO_WORD_NOT}"
     ),
     rx(r"\bno (?:thanks|thank you)\b"),
@@ -149,7 +151,7 @@ REFUSALS = [
         r"|not the (?:right )?(?:person|one)|not in a position|going to sit this one out"
         r"|sitting this one out|not free|fully booked|done for|off for|offline|logged off"
         r"|signed off|off work|out\b|stepping (?:out|back|away)|staying (?:in|home|out|put"
-        r"|here)|keeping|sticking with|taking my|presenting|spending|skipping|leaving it"
+        r"|here)|keeping|sticking with|taking my|presenting|spending|skipping|leaving it|passing"
         r"|taking (?:a|the) (?:month|week|break|night|day|weekend) off)"
     ),
     rx(
@@ -169,7 +171,11 @@ REFUSALS = [
         r"|\b(?:extra|more) (?:\w+ )?(?:is|are) (?:extra|paid|charged)\b|\bcosts? extra\b"
         r"|\bthat'?s (?:my limit|all i can (?:do|give|manage)|as far as i (?:go|can go))\b"
         rf"|\b{I_LL} be (?:fully |completely |totally )?(?:offline|away|unavailable|off|out)\b"
-        r"|\bstill (?:a )?no\b"
+        r"|\bstill (?:a )?no\b|\b(?:it|that|this)(?:'s| is)? (?:stays?|staying)\b"
+        r"|\b(?:aren'?t|isn'?t|not) up for (?:swapping|grabs|negotiation|discussion|debate)\b"
+        r"|\b(?:billed|charged|paid|invoiced) (?:separately|extra|on top)\b"
+        rf"|\b{I_M} {ADVERB}(?:off|heading off|out of here)\b(?=\s*(?:[!.]|$))"
+        rf"|\b{I_M} {ADVERB}working (?:on |this |that |then\b|tonight|late|all)"
     ),
     rx(
         rf"\b{I_M} {ADVERB}(?:not going to|not gonna|not able to|unable to|not available"
@@ -192,7 +198,8 @@ REFUSALS = [
     rx(rf"\b(?:{I_VE}|i) {ADVERB}(?:decided|chosen|choose|chose) not to\b"),
     rx(
         rf"\b(?:i|we) {ADVERB}(?:{CANT}|{WONT}|{DONT} want to|do not want to|shouldn'?t"
-        rf"|{DONT} lend|{DONT} do|{DONT} work|{DONT} sign|{DONT} have (?:the )?(?:time|money"
+        rf"|{DONT} lend|{DONT} do|{DONT} work|{DONT} (?:co-?)?sign|{DONT} babysit|{DONT} swap"
+        rf"|{DONT} have (?:the )?(?:time|money"
         r"|space|energy|capacity)|can no longer|never (?:lend|work|sign|do)"
         r"|won'?t be able to)\b" + _NOT_REFUSING_AFTER
     ),
@@ -230,6 +237,7 @@ HEDGES = [
         r"|talk to|find out)\b|\b(?:i'?ll|i will|i need to|i have to|i'?d have to) (?:just )?"
         r"(?:see|check(?! in)|think|get back|let you know|sleep on|find out)\b"
         r"|\bget back to you\b|\blet you know\b|\b(?:depends|it depends)\b"
+        r"|\blet'?s (?:see|wait and see|think about it)\b"
     ),
     rx(r"\bi (?:guess|suppose|think i can|dunno)\b|\bdunno\b"),
     rx(rf"\b(?:{I_M} )?not (?:really |totally |entirely |too )?(?:sure|certain)\b"),
@@ -258,7 +266,8 @@ YESES = [
         r"|skip (?:my|class|the class|warm ?up|the hike)|call her|call him|ask to swap"
         r"|move the hike|stay up|sort it)\b"
         r"|\bi can do (?:it|that)\b"
-        r"|\bwhere do i sign\b|^\s*(?:\w+ )?send it (?:over|through)\b|\bgive it here\b"
+        r"|\bwhere do i sign\b|^\s*(?:\w+ )?send it (?:over|through)\b|\bit'?s all yours\b"
+        r"|\bleave it (?:all )?with me\b|\bgive it here\b"
         r"|\byou win\b"
         r"|\bhow much do you need\b|\bput it on\b|\bgo ahead\b|\bi'?m in\b(?! for)"
         r"|\bcome along\b|\bwhat time do i\b|\bwhat'?s it doing\b|\bwhat did (?:he|she|they) do"
@@ -275,6 +284,7 @@ SOFT_YESES = [
         r"|pick (?:you|it|them|her|him) up|drive|watch|stay(?! out)|help|make it work"
         r"|move (?:my|it)|send (?:it|the money|you the money)|transfer|sort|manage|book"
         r"|talk to (?:him|her|them)|bring the|eat at|figure|have a look|tell them|check in"
+        r"|check (?:my |the )?emails?|find (?:the )?time|make time|grab a|work the|take them"
         r"|just eat)\b"
         r"|\b(?:i'?m |i am )?(?:happy|glad) to\b"
     ),
@@ -292,6 +302,7 @@ TIME_WORDS = rx(
     r"|\b(?:morning|afternoon|evening)\b"
 )
 _BUT_BEFORE = re.compile(r"\bbut\s*$")
+_WE_PLAN = rx(r"\b(?:we'?ll|we will|we can|we could|let'?s)\b")
 CONDITIONAL_YESES = [
     rx(
         r"\bif (?:you|it|they|he|she) (?:really|truly|absolutely|desperately|actually)"
@@ -346,6 +357,7 @@ ALTERNATIVES = [
         r"|drinks after|lunch on|coffee on|breakfast|at (?:one|two|three|four|five|six|seven"
         r"|eight|nine|ten|eleven|noon|\d+)"
         r"|free (?:on )?(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\w*"
+        r"|any (?:other )?(?:weekday|day|time|evening|night|week) (?:works|is fine|is good)"
         r"|(?:can|could) be (?:tomorrow|\w+day)|tomorrow instead|over lunch"
         r"|put me down for|save me (?:some|a|one)|at (?:my|the) (?:usual|normal|standard) (?:rate"
         r"|price|fee)|for my (?:usual|normal) (?:rate|fee))\b"
@@ -363,13 +375,17 @@ ALTERNATIVES = [
         r"|\bask (?:your|someone|somebody|maya|sam)\b"
     ),
     rx(r"(?<!see\s)\bwhat i can (?:do|offer|manage)\b|\bi can offer\b|\bi could offer\b"),
-    rx(r"\b(?:let'?s|shall we|we could(?!n)|we can(?!'?t\b| ?not\b))\b(?! (?:not|just forget))"),
+    rx(
+        r"\b(?:let'?s|shall we|we could(?!n)|we can(?!'?t\b| ?not\b))\b"
+        r"(?! (?:not|just forget|see|wait and see|think))"
+    ),
 ]
 LIMITS = rx(
     r"\bfor (?:ten|five|fifteen|twenty|thirty|\d+|a few|half an) (?:minutes|mins|min|hours?)\b"
     r"|\bhalf an hour\b|\b(?:i'?ve only got|i only have|i have only|i can only|only for"
     r"|not more|no more than"
-    r"|that'?s all i can|i can (?:give|do|spare|manage) (?:you )?(?:a|an|\d+|one|two|fifty"
+    r"|that'?s all i can|i can (?:give|do|spare|manage|put in|pay|lend|afford|offer) (?:you )?"
+    r"(?:a|an|[£$€]?\d+|one|two|fifty"
     r"|half|a hundred|some)|up to|not the \d+)\b"
 )
 ASKS = rx(
@@ -378,7 +394,8 @@ ASKS = rx(
 )
 NEEDS = [
     rx(
-        rf"\bi {ADVERB}(?:need|want|prefer)\b(?! (?:to (?:say|tell you|be honest|explain)))"
+        rf"\b(?:i|{I_D}) {ADVERB}(?:need|want|prefer)\b(?! (?:to (?:say|tell you|be honest"
+        r"|explain)))"
         rf"|\b{I_D} {ADVERB}(?:like|prefer|love)(?! to (?:help|come|but))\b"
         r"|\bplease (?:stop|don'?t|do not|talk|call|ask|tell|leave|respect|knock|give|drop"
         r"|check|keep|let|find|pick|book|send|use)\b"
@@ -457,8 +474,8 @@ APPEASERS = [
         r"|\bhope (?:no ?one|nobody|you|everyone)(?:'s|'re| is| are)? (?:not |isn'?t )?(?:annoyed"
         r"|mad|upset|angry|cross|hurt|offended)\b|\bsuch a (?:bad|terrible|awful|rubbish) "
         r"(?:friend|daughter|son|person|partner|sister|brother|mum|mom|colleague)\b"
-        r"|\bdon'?t give up on me\b|\b(?:you'?re|you are) not (?:mad|angry|upset),? (?:right"
-        r"|are you)\b"
+        r"|\bdon'?t give up on me\b|\b(?:you'?re|you are) not (?:mad|angry|upset|annoyed|cross"
+        r"|hurt),? (?:right|are you)\b"
         r"|\bdon'?t think i (?:don'?t|'m|am)\b|\bi hope you can forgive\b"
     ),
 ]
@@ -502,7 +519,7 @@ BLAMES = [
     rx(
         r"\b(?:your fault|because of you|how dare you|why do you always|why can'?t you"
         r"|it'?s always about you|everything is about you|grow up|get over (?:it|him|her"
-        r"|yourself)|get it yourself|do it yourself|sort it out yourselves|for once\b"
+        r"|yourself)|get it yourself|do it yourself|sort it out yourselves"
         r"|creep|idiot|stupid|guilt trip\w*|stop guilt|don'?t put that on me|take the credit"
         r"|you used to be|unbelievable|like children|you'?ll survive|poor you|boo hoo"
         r"|lifetime debt|you mean it|i never asked you|you suddenly|every time i|ridiculous"
@@ -518,7 +535,9 @@ BLAMES = [
         r"|you (?:had (?:weeks|months|ages|all)|haven'?t (?:even )?paid|never paid"
         r"|can'?t (?:even )?"
         r"handle|approved (?:this|it)|promised|said you would)|worth nothing to you"
-        r"|good to know\W*$|apparently\W*$)"
+        r"|good to know\W*$|apparently\W*$|do you even|like the last (?:\w+ )?times?"
+        r"|counts? for nothing|(?:that'?s|it'?s|this is) (?:not|so not|really not) fair"
+        r"|don'?t make this about)"
     ),
     rx(
         r"\bi feel (?:like|that) you(?:'re| are)? (?:\w+ )?(?:always|never|don'?t|only|just"
@@ -547,7 +566,7 @@ SARCASM_IN_CLAUSES = [
         r"\bmust be nice\b|\boh,? sure\b|\boh,? yeah,? sure\b|\byeah,? right\b"
         r"|\bno offen[cs]e\b|\bjust saying\b|\bas usual\b|\blike i always do\b"
         r"|\bfunny how\b|\breal mature\b|\bwow,? you really\b|\bround (?:two|three|four)\b"
-        r"|\bmuch\?|\bor just the\b"
+        r"|\b(?:trip|dramatic|rude|entitled|needy|selfish|jealous|petty) much\b|\bor just the\b"
     ),
     rx(
         rf"\b{I_LL} (?:just )?do (?:it|everything|it all) myself\b|\bdon'?t worry about me\b"
@@ -677,7 +696,7 @@ def find_cues(text: str, normal: Normalized) -> Cues:
 
     add_all(Cue.ALTERNATIVE, ALTERNATIVES)
     for clause in clauses:
-        asked = norm[clause.end : clause.end + 1] == "?"
+        asked = norm[clause.end : clause.end + 1] == "?" or bool(_WE_PLAN.search(clause.text))
         after_but = bool(_BUT_BEFORE.search(norm[: clause.start]))
         if asked or after_but:
             for match in TIME_WORDS.finditer(clause.text):

@@ -30,7 +30,7 @@ TRAINING_PATH = Path(__file__).with_name("training_replies.yaml")
 REGULARISATION = 1e-4
 EPOCHS = 50
 SEED = 0
-RULE_BONUS = 0.4
+RULE_BONUS = 0.5
 
 
 @dataclass(frozen=True)
