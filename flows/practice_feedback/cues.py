@@ -152,7 +152,7 @@ REFUSALS = [
         r"|sitting this one out|not free|fully booked|done for|off for|offline|logged off"
         r"|signed off|off work|out\b|stepping (?:out|back|away)|staying (?:in|home|out|put"
         r"|here)|keeping|sticking with|taking my|presenting|spending|skipping|leaving it|passing"
-        r"|taking (?:a|the) (?:month|week|break|night|day|weekend) off)"
+        r"|taking (?:a|the) (?:month|week|break|night|day|weekend) off|off to|away (?:for|from|this|that|on|until|all|half|most))"
     ),
     rx(
         rf"\b{I_M} {ADVERB}(?:still )?going\b(?! to (?!my\b|the\b|a\b|class|dinner|bed|work"
@@ -299,7 +299,8 @@ RESIGNED = re.compile(r"\bi (?:guess|suppose)\b")
 TIME_WORDS = rx(
     r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day)?\b|\btomorrow\b|\bweekend\b"
     r"|\b(?:lunch|dinner|dessert|brunch|breakfast|coffee|drinks|a walk)\b|\blater\b"
-    r"|\b(?:morning|afternoon|evening)\b"
+    r"|\b(?:morning|afternoon|evening)\b|\bat (?:one|two|three|four|five|six|seven|eight|nine"
+    r"|ten|eleven|noon|\d+)\b"
 )
 _BUT_BEFORE = re.compile(r"\bbut\s*$")
 _WE_PLAN = rx(r"\b(?:we'?ll|we will|we can|we could|let'?s)\b")
@@ -354,8 +355,9 @@ ALTERNATIVES = [
         r"|works for me|i'?m free|i am free|the (?:week|weekend|day) after|when i'?m back"
         r"|first thing|after (?:dinner|lunch)|tomorrow (?:morning|afternoon|evening|at)"
         r"|on the \d+\w*|count me in for|in for the|join you for"
-        r"|drinks after|lunch on|coffee on|breakfast|at (?:one|two|three|four|five|six|seven"
-        r"|eight|nine|ten|eleven|noon|\d+)"
+        r"|drinks after|lunch on|coffee on|breakfast"
+        rf"|(?:{I_LL}|we'?ll|i can) (?:call|ring|text|phone|see|meet) (?:you|them|her|him)?"
+        r" ?(?:at|on|by) "
         r"|free (?:on )?(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\w*"
         r"|any (?:other )?(?:weekday|day|time|evening|night|week) (?:works|is fine|is good)"
         r"|(?:can|could) be (?:tomorrow|\w+day)|tomorrow instead|over lunch"
@@ -385,7 +387,7 @@ LIMITS = rx(
     r"|\bhalf an hour\b|\b(?:i'?ve only got|i only have|i have only|i can only|only for"
     r"|not more|no more than"
     r"|that'?s all i can|i can (?:give|do|spare|manage|put in|pay|lend|afford|offer) (?:you )?"
-    r"(?:a|an|[£$€]?\d+|one|two|fifty"
+    r"(?:a|an|[£$€]?\d+|one|two|five|ten|fifteen|twenty|thirty|fifty"
     r"|half|a hundred|some)|up to|not the \d+)\b"
 )
 ASKS = rx(
@@ -525,7 +527,7 @@ BLAMES = [
         r"|lifetime debt|you mean it|i never asked you|you suddenly|every time i|ridiculous"
         r"|before you opened your mouth|isn'?t just drinking|seriously\?|get a (?:grip|life|clue)"
         r"|get real|give me a break|give it a rest|are you (?:serious|kidding|joking|for real"
-        r"|insane|mad)|you(?:'re| are) (?:kidding|joking)|good one|nice try|typical|classic you"
+        r"|insane|mad)|you(?:'re| are) (?:kidding|joking)|good one|typical|classic you"
         r"|how about no|keeping score|(?:do|did) you ever|have you (?:ever )?(?:tried|thought)"
         r"|who do you think|what(?:'s| is) wrong with you|you (?:still )?owe me"
         r"|like i told you|i told you (?:already|a (?:hundred|million)|\w+ times)"
@@ -537,7 +539,10 @@ BLAMES = [
         r"handle|approved (?:this|it)|promised|said you would)|worth nothing to you"
         r"|good to know\W*$|apparently\W*$|do you even|like the last (?:\w+ )?times?"
         r"|counts? for nothing|(?:that'?s|it'?s|this is) (?:not|so not|really not) fair"
-        r"|don'?t make this about)"
+        r"|don'?t make this about|if you (?:really )?(?:loved|cared about|respected) me"
+        r"|i (?:never|didn'?t) ask(?:ed)? you to|real friends (?:don'?t|wouldn'?t)"
+        r"|sick (?:and tired )?of (?:hearing|listening)|unsolicited|you managed (?:fine|ok)"
+        r"|\bmoan(?:ing)?\b|if you did your own)"
     ),
     rx(
         r"\bi feel (?:like|that) you(?:'re| are)? (?:\w+ )?(?:always|never|don'?t|only|just"
@@ -615,6 +620,8 @@ DISTRESS = [
         r"|\bwant (?:it all|everything|this) to (?:stop|end)\b|\bwant to disappear\b"
         r"|\bwhat'?s the point\b|\bfalling apart\b|\bbreaking down\b|\bhopeless\b"
         r"|\bi hate my life\b|\bcried\b|\bcrying\b|\bshaking\b|\bcan'?t sleep\b|\bi dread\b"
+        r"|\b(?:scream|shout|yell)(?:s|ed|ing)? at me\b|\bi (?:just )?freeze\b"
+        r"|\bwalking on eggshells\b"
         r"|\bpanic attack"
     ),
     rx(
