@@ -152,7 +152,8 @@ REFUSALS = [
         r"|sitting this one out|not free|fully booked|done for|off for|offline|logged off"
         r"|signed off|off work|out\b|stepping (?:out|back|away)|staying (?:in|home|out|put"
         r"|here)|keeping|sticking with|taking my|presenting|spending|skipping|leaving it|passing"
-        r"|taking (?:a|the) (?:month|week|break|night|day|weekend) off|off to|away (?:for|from|this|that|on|until|all|half|most))"
+        r"|taking (?:a|the) (?:month|week|break|night|day|weekend) off|off to"
+        r"|away (?:for|from|this|that|on|until|all|half|most))"
     ),
     rx(
         rf"\b{I_M} {ADVERB}(?:still )?going\b(?! to (?!my\b|the\b|a\b|class|dinner|bed|work"
