@@ -20,6 +20,7 @@ from transitions import EventData
 
 from content import Content
 from content.practice import CONTEXTS, DIMENSIONS, PracticeContent, Scenario
+from flows.acknowledge import next_variant
 from flows.engine import Engine
 from flows.events import Button
 from flows.flow import Flow, event_arg, turn_of
@@ -66,7 +67,9 @@ TEXT_KEY_PREFIXES = (
     "practice.level.",
     "practice.debrief.q",
     "practice.verdict.",
+    "practice.rated.",
 )
+RATED_PREF = "practice_rated"  # kind of rating response -> variant shown last, so none repeats
 
 FEELS_SAFE = ("yes", "some", "no")
 HURT_ANSWERS = ("yes", "no", "skip")
@@ -204,7 +207,10 @@ def feedback_text(
     )
     lines = [turn.say(examples_key)] + [f"“{example}”" for example in scenario.examples]
     parts.append("\n".join(lines))
-    parts.append(turn.say("practice.examples_note"))
+    if not turn.ctx.get("examples_noted"):
+        # The "only examples" note is said once per practice session, not after every scene.
+        parts.append(turn.say("practice.examples_note"))
+        turn.ctx["examples_noted"] = True
     if not turn.keeps_words:
         parts.append(turn.say("practice.not_stored_note"))
     return "\n\n".join(parts)
@@ -450,6 +456,7 @@ class PracticeFlow(Flow):
             self.prompt(turn)
             return
         confidence = int(arg)
+        turn.ctx["confidence"] = confidence
         level = int(turn.ctx.get("level", practice_level(turn)))
         turn.keep(
             RATING_KIND,
@@ -780,7 +787,7 @@ class PracticeFlow(Flow):
                 [turn.button("practice.ladder.button_harder", "accept")],
                 [turn.button("practice.ladder.button_stay", "decline")],
             ]
-        turn.reply("\n\n".join([turn.say("practice.confidence_saved"), text]), rows)
+        turn.reply("\n\n".join([rating_response(turn), text]), rows)
 
     def accept_offer(self, event: EventData) -> None:
         """Move one step on the ladder."""
@@ -803,7 +810,7 @@ class PracticeFlow(Flow):
     def show_next(self, event: EventData) -> None:
         """After a rating with no ladder news: what next?"""
         turn = turn_of(event)
-        self.next_message(turn, lead=turn.say("practice.confidence_saved"))
+        self.next_message(turn, lead=rating_response(turn))
 
     def next_message(self, turn: Turn, lead: str = "") -> None:
         """Another scene, another context, a real-life debrief, or enough for now."""
@@ -872,6 +879,16 @@ class PracticeFlow(Flow):
             parts.append(turn.say("practice.not_stored_note"))
         turn.reply("\n\n".join(parts), self._again_buttons(turn))
         turn.finish()
+
+
+def rating_response(turn: Turn) -> str:
+    """A line that fits the confidence just given (low, middle, high), never the same twice."""
+    confidence = int(turn.ctx.get("confidence", 3))
+    kind = "low" if confidence <= 2 else "high" if confidence >= 4 else "middle"
+    memory = dict(turn.user.prefs.get(RATED_PREF, {}))
+    variant = next_variant(memory, kind)
+    turn.user.prefs[RATED_PREF] = memory
+    return turn.say(f"practice.rated.{kind}_{variant}")
 
 
 def analyzed_as_empty(text: str) -> bool:
