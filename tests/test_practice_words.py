@@ -1,4 +1,4 @@
-"""Practice words that fit and don't repeat: the verdict line, rating responses, one examples note."""
+"""Practice words that fit and don't repeat: verdict line, rating responses, one examples note."""
 
 from __future__ import annotations
 
