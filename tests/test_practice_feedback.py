@@ -48,6 +48,8 @@ CASES: list[tuple[str, Verdict, set[Observation], set[Observation]]] = [
         {NO, ALT, OPEN},
     ),
     ("I can't promise anything", V.HEDGE, {OPEN}, {NO}),
+    ("I could do it", V.GIVING_IN, {IF_YES}, {NO, ALT}),
+    ("please don't be angry, I just can't", V.APPEASING, {PLEAD}, {NO}),
     ("I'll come if you really need me to", V.GIVING_IN, {IF_YES}, {NO}),
     ("I love it short, actually. I'm keeping it like this.", V.CLEAR_NO, {NO}, {UNCLEAR, YES}),
     (

@@ -364,8 +364,8 @@ ALTERNATIVES = [
         r"|(?:can|could) be (?:tomorrow|\w+day)|tomorrow instead|over lunch"
         r"|put me down for|save me (?:some|a|one)|at (?:my|the) (?:usual|normal|standard) (?:rate"
         r"|price|fee)|for my (?:usual|normal) (?:rate|fee))\b"
-        r"|\b[a-z]+ (?:next door |down the road )?(?:might|could|can) (?:help|do it"
-        r"|take (?:it|over))"
+        r"|\b(?!(?:i|you|we|it|that|this)\b)[a-z]+ (?:next door |down the road )?"
+        r"(?:might|could|can) (?:help|do it|take (?:it|over))"
     ),
     rx(
         r"\b(?:a|an|another|your) (?:friend|counsellor|counselor|therapist|professional"
