@@ -304,6 +304,9 @@ TIME_WORDS = rx(
     r"|ten|eleven|noon|\d+)\b"
 )
 _BUT_BEFORE = re.compile(r"\bbut\s*$")
+_REPORTED = rx(
+    r"\b(?:tell|text|say to|message|let) (?:them|him|her|everyone)(?: know)?(?: that)?\s*$"
+)
 _WE_PLAN = rx(r"\b(?:we'?ll|we will|we can|we could|let'?s)\b")
 CONDITIONAL_YESES = [
     rx(
@@ -389,7 +392,7 @@ LIMITS = rx(
     r"|not more|no more than"
     r"|that'?s all i can|i can (?:give|do|spare|manage|put in|pay|lend|afford|offer) (?:you )?"
     r"(?:a|an|[£$€]?\d+|one|two|five|ten|fifteen|twenty|thirty|fifty"
-    r"|half|a hundred|some)|up to|not the \d+)\b"
+    r"|half|a hundred|some)|up to|not the \d+|not the (?:second|whole|rest|full|entire))\b"
 )
 ASKS = rx(
     r"\b(?:can we|could we|can you|could you|would you|will you|can someone|could someone"
@@ -543,7 +546,9 @@ BLAMES = [
         r"|don'?t make this about|if you (?:really )?(?:loved|cared about|respected) me"
         r"|i (?:never|didn'?t) ask(?:ed)? you to|real friends (?:don'?t|wouldn'?t)"
         r"|sick (?:and tired )?of (?:hearing|listening)|unsolicited|you managed (?:fine|ok)"
-        r"|\bmoan(?:ing)?\b|if you did your own)"
+        r"|\bmoan(?:ing)?\b|if you did your own|only one laughing|dragging me into"
+        r"|you(?:'re| are) (?:suffocating|smothering|exhausting|draining) me|^\s*funny\b"
+        r"|\bagain\?!)"
     ),
     rx(
         r"\bi feel (?:like|that) you(?:'re| are)? (?:\w+ )?(?:always|never|don'?t|only|just"
@@ -726,7 +731,9 @@ def find_cues(text: str, normal: Normalized) -> Cues:
         cues.add(Cue.HEDGE, start, end)
 
     for clause, match in _in_clauses(REFUSALS, clauses):
-        if clause.start not in hedged:
+        # "I'll text them that I'm not coming" reports a no to others; it agrees to the ask.
+        reported = _REPORTED.search(clause.text[: match.start()])
+        if clause.start not in hedged and not reported:
             cues.add(Cue.REFUSAL, clause.start + match.start(), clause.start + match.end())
 
     for clause, match in _in_clauses(YESES, clauses):
