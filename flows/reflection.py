@@ -75,17 +75,18 @@ class ReflectionFlow(Flow):
         else:
             self.ask(turn)
 
-    def ask(self, turn: Turn) -> None:
-        """Ask the current question with Skip and Stop buttons."""
+    def ask(self, turn: Turn, lead: str = "") -> None:
+        """Ask the current question with Skip and Stop buttons (after `lead`, if any)."""
         question = self.content.reflection.question(turn.ctx["questions"][turn.ctx["index"]])
         assert question is not None  # ids are validated when a session begins
+        asked = turn.say(
+            "reflection.question",
+            number=turn.ctx["index"] + 1,
+            total=len(turn.ctx["questions"]),
+            question=question.text,
+        )
         turn.reply(
-            turn.say(
-                "reflection.question",
-                number=turn.ctx["index"] + 1,
-                total=len(turn.ctx["questions"]),
-                question=question.text,
-            ),
+            "\n\n".join(part for part in (lead, asked) if part),
             [
                 [
                     turn.button("reflection.skip", "skip"),
@@ -159,8 +160,10 @@ class ReflectionFlow(Flow):
         memory = dict(turn.user.prefs.get(ACK_PREF, {}))
         variant = next_variant(memory, noticed.kind)
         turn.user.prefs[ACK_PREF] = memory
-        turn.reply(turn.say(f"reflection.ack.{noticed.kind}_{variant}", word=noticed.word))
-        self.advance(turn)
+        # The acknowledgement opens the next message, so the answer is heard before moving on.
+        self.advance(
+            turn, lead=turn.say(f"reflection.ack.{noticed.kind}_{variant}", word=noticed.word)
+        )
 
     def skip_question(self, event: EventData) -> None:
         """Leave this question and move on."""
@@ -168,12 +171,13 @@ class ReflectionFlow(Flow):
         turn.ctx["skipped"] += 1
         self.advance(turn)
 
-    def advance(self, turn: Turn) -> None:
-        """Ask the next question, or close after the last one."""
+    def advance(self, turn: Turn, lead: str = "") -> None:
+        """Ask the next question, or close after the last one (`lead` opens either)."""
         turn.ctx["index"] += 1
         if turn.ctx["index"] < len(turn.ctx["questions"]):
-            self.ask(turn)
+            self.ask(turn, lead)
         else:
+            turn.ctx["lead"] = lead
             self.fire(turn, "stop")
 
     def close(self, event: EventData) -> None:
@@ -192,7 +196,7 @@ class ReflectionFlow(Flow):
             summary = turn.say(f"reflection.close.{kind}", theme=theme.title)
         else:
             summary = turn.say("reflection.summary_none", theme=theme.title)
-        parts = [summary, theme.next_step]
+        parts = [part for part in (turn.ctx.pop("lead", ""), summary, theme.next_step) if part]
         if answered and not turn.keeps_words:
             parts.append(turn.say("reflection.not_kept"))
         turn.reply(
