@@ -98,6 +98,7 @@ CASES: list[tuple[str, Verdict, set[Observation], set[Observation]]] = [
     ("let me check and get back to you", V.HEDGE, {OPEN}, {NO}),
     ("Sure, I'll cover it.", V.GIVING_IN, {YES}, {NO, OPEN}),
     ("you're right, I'm being too sensitive", V.GIVING_IN, {SMALL}, {NO}),
+    ("Ok, I won't take the evening then", V.GIVING_IN, {SMALL}, {NO}),
     # Appeasing and over-apologising.
     ("please don't hate me, I just can't this time", V.APPEASING, {PLEAD}, {NO}),
     ("I'm so sorry, I really am, sorry, I just can't.", V.APPEASING, {SORRY}, {NO}),

@@ -307,6 +307,11 @@ _BUT_BEFORE = re.compile(r"\bbut\s*$")
 _REPORTED = rx(
     r"\b(?:tell|text|say to|message|let) (?:them|him|her|everyone)(?: know)?(?: that)?\s*$"
 )
+# "ok, I won't take the evening then": a no to one's own plan, given up to please them.
+GIVING_UP_OWN_PLAN = rx(
+    r"^\s*(?:ok|okay|fine|alright|right|oh)\b[\s,.!]*(?:i won'?t|i will not|i'?ll not"
+    r"|i don'?t need to|i won'?t bother to)\b[^.!?]*\bthen\b"
+)
 _WE_PLAN = rx(r"\b(?:we'?ll|we will|we can|we could|let'?s)\b")
 CONDITIONAL_YESES = [
     rx(
@@ -758,6 +763,8 @@ def find_cues(text: str, normal: Normalized) -> Cues:
         if not negated(clause, match.start(), match.end()):
             cues.add(Cue.COULD, clause.start + match.start(), clause.start + match.end())
     add_all(Cue.MINIMISE, MINIMISERS)
+    for match in GIVING_UP_OWN_PLAN.finditer(norm):
+        cues.add(Cue.MINIMISE, match.end() - len("then"), match.end())
     add_all(Cue.LIMIT, [LIMITS])
     add_all(Cue.ASK, [ASKS])
     add_all(Cue.NEED, NEEDS)
