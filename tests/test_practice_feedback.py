@@ -237,14 +237,19 @@ def test_training_is_deterministic() -> None:
 
 
 def test_development_set_is_large_and_varied() -> None:
-    """At least 250 replies, every verdict, every scene of the library."""
+    """At least 250 replies, every verdict, scenes of the library in every context and level."""
     from content.practice import load_practice
 
     replies = load_replies(DEV_SET)
     assert len(replies) >= 250
     assert {reply.verdict for reply in replies} == {verdict.value for verdict in Verdict}
-    scenes = {scenario.id for scenario in load_practice().scenarios}
-    assert {reply.scene for reply in replies} == scenes
+    library = {scenario.id: scenario for scenario in load_practice().scenarios}
+    used = {reply.scene for reply in replies}
+    assert used <= set(library)
+    assert len(used) >= 40
+    assert {(library[s].context, library[s].difficulty) for s in used} == {
+        (scenario.context, scenario.difficulty) for scenario in library.values()
+    }
 
 
 def test_rules_alone_hold_their_floor_on_the_development_set() -> None:
