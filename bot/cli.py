@@ -1,5 +1,5 @@
 """The command line: run the bot, chat in the terminal, check content, migrate, ask the FAQ,
-show the operator's status screen, regenerate the generated docs."""
+show the operator's status screen, regenerate the generated docs, read practice replies."""
 
 from __future__ import annotations
 
@@ -43,6 +43,11 @@ def _parser() -> argparse.ArgumentParser:
         "faq", help="match a question (or each line of stdin) against the FAQ, print JSON"
     )
     faq.add_argument("question", nargs="*", help="the question (quotes optional)")
+    feedback = commands.add_parser(
+        "feedback", help="analyse a practice reply (or each line of stdin), print JSON"
+    )
+    feedback.add_argument("reply", nargs="*", help="the reply (quotes optional)")
+    feedback.add_argument("--scene", help="a scene id from content/practice.yaml")
     return parser
 
 
@@ -63,6 +68,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.faq_cli import faq_command
 
             return faq_command(args.question, sys.stdin, sys.stdout)
+        if command == "feedback":
+            from bot.feedback_cli import feedback_command
+
+            return feedback_command(args.reply, args.scene, sys.stdin, sys.stdout, sys.stderr)
         settings = load_settings(require_token=command == "run")
         # In the terminal chat, log lines would interleave with the conversation.
         level = settings.log_level if command != "chat" else "WARNING"

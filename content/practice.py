@@ -39,25 +39,30 @@ MAX_EXAMPLES = 3
 MAX_SCENE_CHARS = 600
 MAX_EXAMPLE_CHARS = 300
 MAX_TEXT_CHARS = 1500
-# Observation texts may only use this placeholder (filled with the person's own fragment).
-OBSERVATION_PLACEHOLDERS = frozenset({"quote"})
+# Observation texts may only use these placeholders: the person's own fragment, and a short
+# sentence from the scene's own example replies that says where someone could stand.
+OBSERVATION_PLACEHOLDERS = frozenset({"quote", "suggestion"})
+
 # The values of flows.practice_feedback.Observation (what the analyser can notice), each needing
 # its feedback texts. Spelled out here so content never imports flows; a test keeps the two in
 # step.
 OBSERVATION_IDS = (
-    "clear_refusal",
-    "i_statement",
-    "acknowledges",
+    "names_no",
+    "states_need",
     "offers_alternative",
-    "sets_condition",
-    "takes_time",
-    "hedge",
-    "gives_in",
+    "acknowledges_feelings",
+    "uses_i_statement",
+    "gives_reason",
+    "says_yes",
+    "conditional_yes",
+    "minimising",
+    "leaves_door_open",
+    "appeasing",
+    "apologising",
+    "over_explaining",
+    "blames",
+    "sarcasm",
     "no_clear_answer",
-    "blaming_you",
-    "over_apologizing",
-    "over_justifying",
-    "passive_aggressive",
     "empty",
     "one_word",
 )

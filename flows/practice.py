@@ -27,12 +27,22 @@ from transitions import EventData
 
 from content import Content
 from content.practice import CONTEXTS, DIMENSIONS, PracticeContent, Scenario
+from flows.acknowledge import next_variant
 from flows.crisis import Assessment, CrisisKind, Outcome
 from flows.engine import Engine
 from flows.events import Button
 from flows.flow import Flow, event_arg, turn_of
 from flows.ports import EntryRecord
-from flows.practice_feedback import Finding, Observation, find_observations, summarize
+from flows.practice_feedback import (
+    Analysis,
+    Finding,
+    Observation,
+    Verdict,
+    analyse,
+    find_observations,
+    suggestion_for,
+    summarize,
+)
 from flows.practice_ladder import (
     Attempt,
     LadderStep,
@@ -62,7 +72,14 @@ DIMENSION_KEY = "dimension"  # ctx: practise scenes of one dimension (from a sel
 WANTED_KEY = "wanted"  # ctx: the part of life asked for before the safety screen
 CONFIDENCE_SCALE = range(1, 6)
 DEBRIEF_QUESTIONS = ("practice.debrief.q1", "practice.debrief.q2", "practice.debrief.q3")
-TEXT_KEY_PREFIXES = ("practice.context.", "practice.level.", "practice.debrief.q")
+TEXT_KEY_PREFIXES = (
+    "practice.context.",
+    "practice.level.",
+    "practice.debrief.q",
+    "practice.verdict.",
+    "practice.rated.",
+)
+RATED_PREF = "practice_rated"  # kind of rating response -> variant shown last, so none repeats
 
 # How saying no to them usually goes: fine, hard (guilt, sulking, arguments), or dangerous.
 FEELS = ("fine", "hard", "danger")
@@ -174,34 +191,45 @@ def safety_resources(turn: Turn, kind: str = SAFETY_RESOURCE_KIND) -> str:
     return turn.content.safety.resources_text(country_of(turn.user), kind)
 
 
-def quoted_text(template: str, finding: Finding) -> str:
-    """An observation text with the person's own fragment in place of {quote}."""
+def quoted_text(template: str, finding: Finding, suggestion: str = "") -> str:
+    """An observation text with the person's own fragment and a scene's suggestion filled in."""
     # A plain replace, not str.format: the person's words may contain braces.
-    return template.replace("{quote}", finding.quote)
+    return template.replace("{quote}", finding.quote).replace("{suggestion}", suggestion)
 
 
 def feedback_text(
-    turn: Turn, practice: PracticeContent, findings: list[Finding], scenario: Scenario
+    turn: Turn, practice: PracticeContent, analysis: Analysis, scenario: Scenario
 ) -> str:
-    """Feedback on the reply: what works, what to try, then one or two example replies."""
-    chosen = summarize(findings)
+    """Feedback on the reply: the overall reading, what works, what to try, then examples."""
+    verdict_line = turn.say(f"practice.verdict.{analysis.verdict.value}")
+    if analysis.verdict is Verdict.SAFETY:
+        # Nothing in a frightened or exhausted reply is named or praised.
+        return verdict_line
+    suggestion = suggestion_for(scenario.examples) or turn.say("practice.suggestion_fallback")
+    chosen = summarize(analysis.findings)
     strengths = [f for f in chosen if f.is_strength]
     weak_spots = [f for f in chosen if not f.is_strength]
-    parts = [turn.say("practice.feedback_intro")]
+    parts = [turn.say("practice.feedback_intro"), verdict_line]
+
+    def bullet(finding: Finding) -> str:
+        template = practice.observations[finding.observation]
+        return f"• {quoted_text(template, finding, suggestion)}"
+
     if strengths:
-        lines = [turn.say("practice.feedback_strengths")]
-        lines += [f"• {quoted_text(practice.observations[f.observation], f)}" for f in strengths]
+        lines = [turn.say("practice.feedback_strengths")] + [bullet(f) for f in strengths]
         parts.append("\n".join(lines))
     if weak_spots:
-        lines = [turn.say("practice.feedback_try")]
-        lines += [f"• {quoted_text(practice.observations[f.observation], f)}" for f in weak_spots]
+        lines = [turn.say("practice.feedback_try")] + [bullet(f) for f in weak_spots]
         parts.append("\n".join(lines))
     examples_key = (
         "practice.examples_one" if len(scenario.examples) == 1 else "practice.examples_many"
     )
     lines = [turn.say(examples_key)] + [f"“{example}”" for example in scenario.examples]
     parts.append("\n".join(lines))
-    parts.append(turn.say("practice.examples_note"))
+    if not turn.ctx.get("examples_noted"):
+        # The "only examples" note is said once per practice session, not after every scene.
+        parts.append(turn.say("practice.examples_note"))
+        turn.ctx["examples_noted"] = True
     if not turn.keeps_words:
         parts.append(turn.say("practice.not_stored_note"))
     return "\n\n".join(parts)
@@ -570,6 +598,7 @@ class PracticeFlow(Flow):
             self.prompt(turn)
             return
         confidence = int(arg)
+        turn.ctx["confidence"] = confidence
         level = int(turn.ctx.get("level", practice_level(turn)))
         if turn.keeps_words:  # the rating history in the journal is kept only with consent
             turn.keep(
@@ -877,7 +906,7 @@ class PracticeFlow(Flow):
         text = str(event_arg(event, "text", ""))
         scenario = self.current_scenario(turn)
         assert scenario is not None  # checked in on_text before the trigger fires
-        findings = find_observations(text)
+        analysis = analyse(text)
         turn.keep(
             ENTRY_KIND,
             content_id=scenario.id,
@@ -885,12 +914,13 @@ class PracticeFlow(Flow):
             data={
                 "context": scenario.context,
                 "level": scenario.difficulty,
-                "observations": [f.observation.value for f in findings],
+                "verdict": analysis.verdict.value,
+                "observations": [f.observation.value for f in analysis.findings],
             },
         )
         _append_pref(turn, DONE_PREF, scenario.id, DONE_LIMIT)
         turn.ctx["practised"] = int(turn.ctx.get("practised", 0)) + 1
-        turn.reply(feedback_text(turn, self.practice, findings, scenario))
+        turn.reply(feedback_text(turn, self.practice, analysis, scenario))
         self.ask_confidence(turn)
 
     def ask_confidence(self, turn: Turn) -> None:
@@ -918,7 +948,7 @@ class PracticeFlow(Flow):
                 [turn.button("practice.ladder.button_harder", "accept")],
                 [turn.button("practice.ladder.button_stay", "decline")],
             ]
-        turn.reply("\n\n".join([turn.say("practice.confidence_saved"), text]), rows)
+        turn.reply("\n\n".join([rating_response(turn), text]), rows)
 
     def accept_offer(self, event: EventData) -> None:
         """Move one step on the ladder."""
@@ -941,7 +971,7 @@ class PracticeFlow(Flow):
     def show_next(self, event: EventData) -> None:
         """After a rating with no ladder news: what next?"""
         turn = turn_of(event)
-        self.next_message(turn, lead=turn.say("practice.confidence_saved"))
+        self.next_message(turn, lead=rating_response(turn))
 
     def next_message(self, turn: Turn, lead: str = "") -> None:
         """Another scene, another context, a real-life debrief, or enough for now."""
@@ -1010,6 +1040,16 @@ class PracticeFlow(Flow):
             parts.append(turn.say("practice.not_stored_note"))
         turn.reply("\n\n".join(parts), self._again_buttons(turn))
         turn.finish()
+
+
+def rating_response(turn: Turn) -> str:
+    """A line that fits the confidence just given (low, middle, high), never the same twice."""
+    confidence = int(turn.ctx.get("confidence", 3))
+    kind = "low" if confidence <= 2 else "high" if confidence >= 4 else "middle"
+    memory = dict(turn.user.prefs.get(RATED_PREF, {}))
+    variant = next_variant(memory, kind)
+    turn.user.prefs[RATED_PREF] = memory
+    return turn.say(f"practice.rated.{kind}_{variant}")
 
 
 def analyzed_as_empty(text: str) -> bool:

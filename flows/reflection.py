@@ -7,6 +7,7 @@ from typing import Any
 from transitions import EventData
 
 from content.reflection import Theme
+from flows.acknowledge import next_variant, notice
 from flows.engine import Engine
 from flows.flow import Flow, event_arg, turn_of
 from flows.ports import EntryRecord
@@ -16,6 +17,13 @@ QUESTIONS_PER_SESSION = 3
 ENTRY_KIND = "reflection"
 SEEN_PREF = "reflection_seen"  # question ids already asked, so sessions don't repeat
 THEMES_PREF = "reflection_themes"  # theme id -> sessions started, to suggest the least visited
+ACK_PREF = "reflection_ack"  # kind of acknowledgement -> variant shown last, so none repeats
+# Keys built at run time from what an answer is about (see flows/acknowledge.py).
+TEXT_KEY_PREFIXES = ("reflection.ack.", "reflection.close.")
+# A lone word like these while a question is open is that command, never an answer.
+STOP_WORDS = frozenset({"stop", "cancel", "quit", "exit", "menu", "back", "enough", "end"})
+# What a close speaks about first, when answers touched several things.
+CLOSE_ORDER = ("guilt", "feeling", "memory", "person")
 
 
 class ReflectionFlow(Flow):
@@ -67,17 +75,18 @@ class ReflectionFlow(Flow):
         else:
             self.ask(turn)
 
-    def ask(self, turn: Turn) -> None:
-        """Ask the current question with Skip and Stop buttons."""
+    def ask(self, turn: Turn, lead: str = "") -> None:
+        """Ask the current question with Skip and Stop buttons (after `lead`, if any)."""
         question = self.content.reflection.question(turn.ctx["questions"][turn.ctx["index"]])
         assert question is not None  # ids are validated when a session begins
+        asked = turn.say(
+            "reflection.question",
+            number=turn.ctx["index"] + 1,
+            total=len(turn.ctx["questions"]),
+            question=question.text,
+        )
         turn.reply(
-            turn.say(
-                "reflection.question",
-                number=turn.ctx["index"] + 1,
-                total=len(turn.ctx["questions"]),
-                question=question.text,
-            ),
+            "\n\n".join(part for part in (lead, asked) if part),
             [
                 [
                     turn.button("reflection.skip", "skip"),
@@ -91,6 +100,9 @@ class ReflectionFlow(Flow):
     def on_text(self, turn: Turn) -> None:
         """An answer while asking; a theme typed by name while choosing."""
         if turn.state == "asking":
+            if turn.text.strip().strip(".!?").casefold() in STOP_WORDS:
+                self.fire(turn, "stop")
+                return
             self.fire(turn, "answer", text=turn.text)
             return
         wanted = turn.text.casefold()
@@ -125,22 +137,33 @@ class ReflectionFlow(Flow):
         visits = dict(turn.user.prefs.get(THEMES_PREF, {}))
         visits[theme.id] = int(visits.get(theme.id, 0)) + 1
         turn.user.prefs[THEMES_PREF] = visits
-        turn.ctx.update(theme=theme.id, questions=chosen, index=0, answered=0, skipped=0)
+        turn.ctx.update(
+            theme=theme.id, questions=chosen, index=0, answered=0, skipped=0, noticed=[]
+        )
         turn.reply(turn.say("reflection.intro", theme=theme.title, blurb=theme.blurb))
         self.ask(turn)
 
     def keep_answer(self, event: EventData) -> None:
-        """Store the answer and move on."""
+        """Store the answer, answer it in a sentence that fits, and move on."""
         turn = turn_of(event)
         question_id = turn.ctx["questions"][turn.ctx["index"]]
+        text = str(event_arg(event, "text", ""))
         turn.keep(
             ENTRY_KIND,
             content_id=question_id,
-            text=str(event_arg(event, "text", "")),
+            text=text,
             data={"theme": turn.ctx["theme"]},
         )
         turn.ctx["answered"] += 1
-        self.advance(turn)
+        noticed = notice(text)
+        turn.ctx["noticed"] = [*turn.ctx.get("noticed", []), noticed.kind]
+        memory = dict(turn.user.prefs.get(ACK_PREF, {}))
+        variant = next_variant(memory, noticed.kind)
+        turn.user.prefs[ACK_PREF] = memory
+        # The acknowledgement opens the next message, so the answer is heard before moving on.
+        self.advance(
+            turn, lead=turn.say(f"reflection.ack.{noticed.kind}_{variant}", word=noticed.word)
+        )
 
     def skip_question(self, event: EventData) -> None:
         """Leave this question and move on."""
@@ -148,12 +171,13 @@ class ReflectionFlow(Flow):
         turn.ctx["skipped"] += 1
         self.advance(turn)
 
-    def advance(self, turn: Turn) -> None:
-        """Ask the next question, or close after the last one."""
+    def advance(self, turn: Turn, lead: str = "") -> None:
+        """Ask the next question, or close after the last one (`lead` opens either)."""
         turn.ctx["index"] += 1
         if turn.ctx["index"] < len(turn.ctx["questions"]):
-            self.ask(turn)
+            self.ask(turn, lead)
         else:
+            turn.ctx["lead"] = lead
             self.fire(turn, "stop")
 
     def close(self, event: EventData) -> None:
@@ -164,14 +188,15 @@ class ReflectionFlow(Flow):
             turn.reply(turn.say("reflection.maybe_later"), turn.engine.menu_buttons(turn))
             turn.finish()
             return
-        answered, skipped = turn.ctx.get("answered", 0), turn.ctx.get("skipped", 0)
+        answered = turn.ctx.get("answered", 0)
         if answered:
-            summary = turn.say(
-                "reflection.summary", theme=theme.title, answered=answered, skipped=skipped
-            )
+            # Speak about what they explored, not about how many questions they answered.
+            noticed = turn.ctx.get("noticed", [])
+            kind = next((k for k in CLOSE_ORDER if k in noticed), "plain")
+            summary = turn.say(f"reflection.close.{kind}", theme=theme.title)
         else:
             summary = turn.say("reflection.summary_none", theme=theme.title)
-        parts = [summary, theme.next_step]
+        parts = [part for part in (turn.ctx.pop("lead", ""), summary, theme.next_step) if part]
         if answered and not turn.keeps_words:
             parts.append(turn.say("reflection.not_kept"))
         turn.reply(

@@ -57,7 +57,7 @@ def test_reflection_on_the_engine_alone(person: ChatDriver, store: MemoryStore) 
     person.send("I wait for praise before I feel I did well")
     person.press("Skip")
     person.send("I'd like to notice my own effort")
-    assert "2 answered, 1 skipped" in person.text
+    assert "Thank you for this time with Self-worth" in person.text
     assert [e.text for e in store.entries] == [
         "I wait for praise before I feel I did well",
         "I'd like to notice my own effort",

@@ -22,7 +22,14 @@ from content.practice import (
     load_practice,
     parse_practice,
 )
-from flows.practice_feedback import QUOTED_OBSERVATIONS, STRENGTHS, Observation, find_observations
+from flows.practice_feedback import (
+    BOUNDARY_VERDICTS,
+    QUOTED_OBSERVATIONS,
+    STRENGTHS,
+    Observation,
+    analyse,
+    suggestion_for,
+)
 
 OBSERVATION_IDS = [observation.value for observation in Observation]
 
@@ -94,19 +101,24 @@ def test_every_observation_has_a_text(practice: PracticeContent) -> None:
 
 
 def test_examples_model_what_the_feedback_praises(practice: PracticeContent) -> None:
-    """Every example reply is a clear answer with an I statement and no weak spot."""
-    answers = {
-        Observation.CLEAR_REFUSAL,
-        Observation.OFFERS_ALTERNATIVE,
-        Observation.SETS_CONDITION,
-        Observation.TAKES_TIME,
-    }
+    """Every example reply reads as a boundary, names it in plain words, has no weak spot."""
     for scenario in practice.scenarios:
         for example in scenario.examples:
-            observed = {finding.observation for finding in find_observations(example)}
-            assert observed & answers, (scenario.id, example)
-            assert Observation.I_STATEMENT in observed, (scenario.id, example)
-            assert observed <= STRENGTHS, (scenario.id, example, observed - STRENGTHS)
+            analysis = analyse(example)
+            observed = set(analysis.observations)
+            assert analysis.verdict in BOUNDARY_VERDICTS, (scenario.id, example, analysis)
+            plain = {Observation.NAMES_NO, Observation.STATES_NEED}
+            assert observed & plain, (scenario.id, example, observed)
+            assert len(observed & STRENGTHS) >= 2, (scenario.id, example, observed)
+            assert observed <= STRENGTHS | {Observation.APOLOGISING}, (scenario.id, example)
+
+
+def test_every_scene_has_a_suggestion_of_its_own(practice: PracticeContent) -> None:
+    """Each scene's examples give a short stance sentence for the "try saying" lines."""
+    for scenario in practice.scenarios:
+        suggestion = suggestion_for(scenario.examples)
+        assert suggestion, scenario.id
+        assert any(suggestion.rstrip(".") in example for example in scenario.examples)
 
 
 def test_texts_are_namespaced(practice: PracticeContent) -> None:
@@ -149,7 +161,7 @@ def test_every_problem_is_reported_at_once(raw: dict[str, Any]) -> None:
     del broken["scenarios"][2]["examples"]
     broken["scenarios"][3]["scene"] = "No quote at the end."
     broken["scenarios"][4]["id"] = broken["scenarios"][5]["id"]
-    broken["observations"]["hedge"] = "Unknown {placeholder}"
+    broken["observations"]["leaves_door_open"] = "Unknown {placeholder}"
     broken["texts"]["intro"] = "missing the prefix"
     with pytest.raises(ContentError) as caught:
         parse_practice(broken, OBSERVATION_IDS)
@@ -170,11 +182,11 @@ def test_every_problem_is_reported_at_once(raw: dict[str, Any]) -> None:
 def test_missing_and_unused_observation_texts_are_reported(raw: dict[str, Any]) -> None:
     """Observation texts must match the analyzer's ids exactly."""
     broken = copy.deepcopy(raw)
-    del broken["observations"]["hedge"]
+    del broken["observations"]["leaves_door_open"]
     broken["observations"]["mind_reading"] = "Not an observation."
     with pytest.raises(ContentError) as caught:
         parse_practice(broken, OBSERVATION_IDS)
-    assert "no text for hedge" in str(caught.value)
+    assert "no text for leaves_door_open" in str(caught.value)
     assert "mind_reading" in str(caught.value)
 
 

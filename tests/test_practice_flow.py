@@ -267,7 +267,7 @@ def test_feedback_answers_the_persons_own_words_and_everything_is_kept(
     reply = "I guess I could. Must be nice to leave early every day."
     chat.send(reply)
     text = chat.text
-    assert "I guess I could" in text  # the hedge, quoted back
+    assert "I guess I could" in text  # the half-yes, quoted back
     assert "Must be nice" in text  # the sarcasm, quoted back
     assert "What works:" not in text  # nothing is praised that was not there
     assert scenario.examples[0] in text
@@ -278,7 +278,8 @@ def test_feedback_answers_the_persons_own_words_and_everything_is_kept(
     [kept] = entries(runtime, "practice")
     assert (kept.content_id, kept.text) == (scenario.id, reply)
     assert kept.data["context"] == "work" and kept.data["level"] == 1
-    assert {"hedge", "passive_aggressive"} <= set(kept.data["observations"])
+    assert {"conditional_yes", "sarcasm"} <= set(kept.data["observations"])
+    assert kept.data["verdict"] == "attacking"
     [rating] = entries(runtime, "practice_rating")
     assert rating.data == {"level": 1, "confidence": 2}
     assert prefs(runtime)["practice_done"] == [scenario.id]
