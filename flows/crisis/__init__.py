@@ -1,0 +1,176 @@
+"""Read a typed message for danger: crisis, a caring check-in, a past experience, or calm.
+
+Two halves, measured together by `python -m benchmarks.crisis_eval` (docs/crisis-detection.md):
+
+1. Phrase families over normalised text (flows.crisis.text, flows.crisis.phrases): meaning
+   groups such as "wanting it all to stop", "means at hand", "locked in", each with a kind and
+   an outcome (crisis when the words leave no doubt, check-in when they are high risk but
+   could mean something milder).
+2. Context (flows.crisis.context): a negation before the words, a past and resolved telling,
+   someone else in danger (the same families read in third person), jokes, hyperbole, films.
+3. A small learned model (flows.crisis.model) that raises a check-in when no phrase matched
+   but the message reads like the ones that needed help.
+
+A false alarm costs the person one caring question; a miss could cost far more, so the
+balance leans towards asking.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from flows.crisis.assessment import CALM, Assessment, CrisisKind, Outcome
+from flows.crisis.context import (
+    disowns_danger,
+    is_about_media,
+    is_joke,
+    is_negated,
+    is_past,
+    is_past_experience,
+    is_reported,
+    shift_to_first_person,
+)
+from flows.crisis.model import MessageModel, training_messages
+from flows.crisis.phrases import KIND_PRIORITY, PHRASES, Phrase
+from flows.crisis.text import normal_words, normalize
+
+__all__ = [
+    "CALM",
+    "PHRASES",
+    "Assessment",
+    "CrisisDetector",
+    "CrisisKind",
+    "Outcome",
+    "assess",
+    "detect_crisis",
+    "normalize",
+]
+
+# Above this probability the model asks the check-in question when no phrase matched. Chosen
+# by cross-validation on the development set (docs/crisis-detection.md).
+CHECK_IN_THRESHOLD = 0.5
+# Phrases whose matches a joke marker or a film does not undo: nobody jokes about pills
+# lined up or a date picked.
+_SERIOUS_FAMILIES = frozenset({"plan", "means", "place", "method search", "time", "goodbye"})
+# Kinds read again in third person ("she wants to die"), for someone else in danger.
+_SHIFTED_KINDS = frozenset(
+    {CrisisKind.SUICIDE, CrisisKind.SELF_HARM, CrisisKind.SEXUAL_VIOLENCE, CrisisKind.VIOLENCE}
+)
+_THIRD_PERSON_WORDS = frozenset(
+    "he she they her him them his their herself himself themselves friend mate sister "
+    "brother son daughter mom dad wife husband girlfriend boyfriend partner roommate flatmate "
+    "twin cousin student someone somebody".split()
+)
+# A single message longer than this is read in full by the phrases but only its first part
+# is scored by the model: it keeps the cost of a pasted essay bounded.
+_MODEL_CHARS = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    """One phrase match that survived negation."""
+
+    phrase: Phrase
+    about_other: bool
+
+
+def _rank(hit: _Hit) -> tuple[int, int]:
+    """Crisis before check-in, then the gravest kind."""
+    return (
+        0 if hit.phrase.outcome is Outcome.CRISIS else 1,
+        KIND_PRIORITY.index(hit.phrase.kind),
+    )
+
+
+class CrisisDetector:
+    """Phrase families and context decide; the model adds check-ins the phrases miss."""
+
+    def __init__(self, model: MessageModel | None, threshold: float = CHECK_IN_THRESHOLD):
+        self.model = model
+        self.threshold = threshold
+
+    def hits(self, normalized: str, words: set[str]) -> tuple[list[_Hit], bool]:
+        """Phrase matches not negated, and whether any match was negated."""
+        hits: list[_Hit] = []
+        negated = False
+        for phrase in PHRASES:
+            match = phrase.find(normalized, words)
+            if match is None:
+                continue
+            if is_negated(normalized, match.start()):
+                negated = True
+                continue
+            other = phrase.about_other or (
+                phrase.kind in _SHIFTED_KINDS and is_reported(normalized, match.start())
+            )
+            hits.append(_Hit(phrase, other))
+        if words.isdisjoint(_THIRD_PERSON_WORDS):
+            return hits, negated
+        shifted = shift_to_first_person(normalized)
+        shifted_words = set(shifted.split())
+        found = {hit.phrase for hit in hits}
+        for phrase in PHRASES:
+            if phrase in found or phrase.kind not in _SHIFTED_KINDS:
+                continue
+            match = phrase.find(shifted, shifted_words)
+            if match is not None and not is_negated(shifted, match.start()):
+                hits.append(_Hit(phrase, True))
+        return hits, negated
+
+    def assess(self, text: str) -> Assessment:
+        """Read one message for danger: crisis, check-in, a past experience, or calm."""
+        if not text or text.isspace():
+            return CALM
+        words = normal_words(text)
+        if not words:
+            return CALM
+        normalized = " ".join(words)
+        hits, negated = self.hits(normalized, set(words))
+        if hits:
+            serious = any(hit.phrase.family in _SERIOUS_FAMILIES for hit in hits)
+            if not serious and (is_joke(normalized) or is_about_media(normalized)):
+                return CALM
+            best = min(hits, key=_rank)
+            if is_past(normalized):
+                return Assessment(Outcome.PAST, best.phrase.kind, best.about_other)
+            if best.phrase.outcome is Outcome.CHECK_IN and disowns_danger(normalized):
+                return CALM
+            return Assessment(best.phrase.outcome, best.phrase.kind, best.about_other)
+        if is_past_experience(normalized):
+            kind = self.model.likeliest_kind(normalized) if self.model else None
+            return Assessment(Outcome.PAST, kind)
+        if negated or self.model is None or disowns_danger(normalized):
+            return CALM
+        if is_joke(normalized) or is_about_media(normalized):
+            return CALM
+        scored = normalized[:_MODEL_CHARS]
+        if self.model.help_probability(scored) < self.threshold:
+            return CALM
+        other = is_reported(normalized, len(normalized))
+        return Assessment(Outcome.CHECK_IN, self.model.likeliest_kind(scored), other)
+
+
+_default: CrisisDetector | None = None
+_default_lock = threading.Lock()
+
+
+def default_detector() -> CrisisDetector:
+    """The detector trained on the shipped messages, built once on first use."""
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                _default = CrisisDetector(MessageModel.train(training_messages()))
+    return _default
+
+
+def assess(text: str) -> Assessment:
+    """Read one message for danger: crisis, check-in, a past experience, or calm."""
+    return default_detector().assess(text)
+
+
+def detect_crisis(text: str) -> CrisisKind | None:
+    """The kind of danger when the message calls for help resources first, else None."""
+    assessment = assess(text)
+    return assessment.kind if assessment.outcome is Outcome.CRISIS else None

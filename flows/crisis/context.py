@@ -1,0 +1,157 @@
+"""Context around a phrase match: negation, a past and resolved experience, someone else in
+danger, jokes and hyperbole, films and books. All read from the normalised text."""
+
+from __future__ import annotations
+
+import re
+
+# A negation right before the match, in the same clause: "i am not suicidal", "i would never
+# hurt myself", "no thoughts of selfharm". Words after the cue that turn it into something
+# else ("can not stop thinking about", "not going to lie") keep the match.
+_NEGATED_BEFORE = re.compile(
+    r"\b(?:not|never|no|nope|nah|nothing like)\b"
+    r"(?! (?:stop|lie|joking|kidding|a joke|longer|cap|sure|only|just|know|help|sleep|eat|"
+    r"anymore|one|body|more|point|reason|way|future|fight|light)\b)"
+    r"(?: [\w']+){0,3} ?$"
+)
+# A clause that disowns the danger outright: "i am safe", "he has never hurt me".
+_DISOWNED = re.compile(
+    r"\b(?:i am (?:totally |completely |perfectly )?(?:safe|not in (?:any )?danger|not at risk|"
+    r"ok|okay|fine)|not (?:in (?:any )?danger|at risk|unsafe)|never (?:laid a finger|been "
+    r"violent|hurt me|would hurt me)|(?:nobody|no one) (?:is )?(?:forcing|threatening|touched|"
+    r"hurting))\b"
+)
+
+# Past and resolved: a time long gone, and nothing saying it is happening now.
+_PAST_MARK = re.compile(
+    r"\b(?:years? ago|(?:a few |some )?months ago|a long time ago|long ago|decade|"
+    r"when i was (?:a |in |at |younger|little|young|small|\d+|fourteen|fifteen|sixteen|"
+    r"(?:a )?(?:kid|child|teen|teenager|student))|at (?:1[0-9]|20)\b|as a (?:kid|child|teen|"
+    r"teenager)|growing up|(?:in|at) (?:high|secondary|primary) school|back (?:then|in|home)|"
+    r"in my (?:teens|twenties|thirties|early|last relationship)|used to|in the past|"
+    r"in (?:19|20)\d\d|(?:my )?first (?:husband|wife|girlfriend|boyfriend)|looking back|"
+    r"a phase|once ,|once a long|i remember when|my ex husband|my ex wife|"
+    r"when my (?:son|daughter) was born|in college|in uni|at uni|i attempted when)\b"
+)
+_CURRENT = re.compile(
+    r"\b(?:again(?! (?:since|after))|right now|tonight|last night|this week|yesterday|"
+    r"at the moment|currently|lately|every night|started again|relapsed|i still want|"
+    r"still (?:happening|does|do|comes|tries|try|lives|hits|hurts|is|wants)|coming to stay|"
+    r"can not breathe|now i am|doing it again|is outside|a week ago|last month|"
+    r"three days ago|days ago|today (?!i am)|i am still with)\b"
+)
+_PAST_TOPIC = re.compile(
+    r"\b(?:abusive|abused|abuse|violent|controlling|hit|hitting|beat|drank|fought|scary|"
+    r"breakdown|eating disorder|attempted|attempt|depression|dark|bullied|groomed|assaulted|"
+    r"raped|selfharm|cut|starve|hurt|threaten|lock|lonely|suicide|jumping|pushed|shouting|"
+    r"check my phone|bank card|scary thoughts|deserved to be hurt)\w*\b"
+)
+
+# Someone else is the one in danger: a perspective shift maps third person to first so that
+# the same phrase families read "she wants to die" as well as "i want to die".
+_SHIFT_WORDS = {
+    "he": "i", "she": "i", "they": "i", "him": "me", "them": "me",
+    "himself": "myself", "herself": "myself", "themselves": "myself", "themself": "myself",
+    "his": "my", "their": "my", "is": "am", "has": "have", "wants": "want", "keeps": "keep",
+    "does": "do", "says": "say", "feels": "feel", "thinks": "think", "plans": "plan",
+    "hates": "hate", "cuts": "cut", "burns": "burn", "starves": "starve", "tries": "try",
+}
+_HER_AS_MY = frozenset(
+    "life own wrist wrists arm arms legs leg thighs body pills meds tablets skin things stuff "
+    "suicide diary note phone story".split()
+)
+_OTHER_PEOPLE = (
+    r"(?:(?:my|our|a|his|her|their) (?:best |little |big |older |younger |\d+ year old )?"
+    r"(?:friend|mate|sister|brother|son|daughter|mom|dad|father|mother|wife|husband|girlfriend|"
+    r"boyfriend|partner|roommate|flatmate|housemate|twin|cousin|student|colleague|coworker|"
+    r"co worker|grandfather|grandmother|ex|neighbour|neighbor|kid|child|teen|uncle|aunt|"
+    r"classmate|girl|guy|boy|bestie)|somebody|someone|a girl|a guy|a friend)"
+)
+_OTHER_SUBJECT = re.compile(rf"\b{_OTHER_PEOPLE}(?:'s \w+)?\b")
+_REPORTED = re.compile(
+    rf"\b(?:{_OTHER_PEOPLE}|he|she|they)(?: \w+){{0,3}} (?:says|said|told me|texted|posted|"
+    r"keeps saying|wrote|messaged|sent|saying|is saying|has been saying|been talking about|"
+    r"searched)\b"
+)
+
+_JOKE = re.compile(
+    r"\b(?:lol|lmao|lmfao|rofl|haha\w*|hehe|jk|just kidding|joking|kidding|wrong (?:group )?"
+    r"chat|wrong person|wrong convo|send flowers)\b"
+)
+_SERIOUS = re.compile(
+    r"\b(?:not joking|not kidding|no joke|not a joke|i mean it|for real|but actually|"
+    r"actually yeah|no actually|seriously|fr|no cap|not being dramatic|i am serious|"
+    r"and i mean|real one|really want)\b"
+)
+_HYPERBOLE = re.compile(
+    r"\b(?:kill myself|want to die|kms|die|dying|dead|killing me|kill me)\b"
+    r"(?: \w+){0,4} (?:this|that|the|my|another) (?:exam|meeting|class|lecture|homework|song|"
+    r"traffic|queue|commute|shift|presentation|baby shower|party|test|essay|assignment|"
+    r"wedding|cheesecake|recipe|hill)\b"
+    r"|\b(?:exam|meeting|homework|class|lecture|monday|mondays|traffic|song|queue|commute|"
+    r"shift|presentation|cringe|embarrassing|wedding speech|search history)\b(?: \w+){0,6} "
+    r"(?:make|makes|made|making) me want to (?:die|kill myself|crawl)"
+    r"|\b(?:die|dying) (?:of|from) (?:embarrassment|laughter|laughing|cringe|boredom|shame)\b"
+    r"|\b(?:crawl under|into a hole) (?:the table |a rock )?and die\b"
+    r"|\b(?:literally|would) die for\b"
+)
+_MEDIA = re.compile(
+    r"\b(?:film|films|movie|book|novel|show|series|episode|documentary|song|album|podcast|"
+    r"play|scene|character|chapter|essay|dissertation|lecture|article|news|story|netflix|"
+    r"season|poem|hamlet|studying|assignment|presentation|training|thesis|paper|tiktok trend|"
+    r"reasons why|bell jar|romeo|villain|workshop|first aid|course)\b"
+)
+_FIRST_PERSON_NOW = re.compile(
+    r"\b(?:i (?:want|am going|will|have|feel|am)|tonight|right now|i need help)\b"
+)
+
+
+def is_negated(normalized: str, start: int) -> bool:
+    """True when a negation cue governs the match starting at `start` (same clause)."""
+    before = normalized[:start].rsplit(" . ", 1)[-1]
+    return bool(_NEGATED_BEFORE.search(before))
+
+
+def disowns_danger(normalized: str) -> bool:
+    """True when the message says outright that the person is safe or nobody hurts them."""
+    return bool(_DISOWNED.search(normalized))
+
+
+def is_past(normalized: str) -> bool:
+    """True for a past experience with nothing saying it is happening now."""
+    return bool(_PAST_MARK.search(normalized)) and not _CURRENT.search(normalized)
+
+
+def is_past_experience(normalized: str) -> bool:
+    """True for a past, resolved telling of something heavy, even without a phrase match."""
+    return is_past(normalized) and bool(_PAST_TOPIC.search(normalized))
+
+
+def shift_to_first_person(normalized: str) -> str:
+    """Third person made first ("my friend says she wants to die" -> "... i want to die")."""
+    text = _OTHER_SUBJECT.sub("i", normalized)
+    words = text.split()
+    for index, word in enumerate(words):
+        if word == "her":
+            following = words[index + 1] if index + 1 < len(words) else ""
+            words[index] = "my" if following in _HER_AS_MY else "me"
+        elif (shifted := _SHIFT_WORDS.get(word)) is not None:
+            words[index] = shifted
+    return " ".join(words)
+
+
+def is_reported(normalized: str, start: int) -> bool:
+    """True when the match is something another person said or did ("my friend said ...")."""
+    return bool(_REPORTED.search(normalized[:start]))
+
+
+def is_joke(normalized: str) -> bool:
+    """True for a joke or hyperbole marker with nothing saying it is meant seriously."""
+    if _SERIOUS.search(normalized):
+        return False
+    return bool(_JOKE.search(normalized) or _HYPERBOLE.search(normalized))
+
+
+def is_about_media(normalized: str) -> bool:
+    """True when the message talks about a film, book, essay or the news, not about now."""
+    return bool(_MEDIA.search(normalized)) and not _FIRST_PERSON_NOW.search(normalized)

@@ -1,0 +1,167 @@
+"""The learned half of the detector: TF-IDF word and character n-grams, logistic regression.
+
+Trained at first use, deterministically, on the labelled messages shipped with the package
+(flows/crisis/training.yaml): no pickles, no downloads. The rules decide crisis; this model
+raises check-ins the rules miss ("my friends think the bruises are from netball. they're
+from me"). Scoring one message does not call scikit-learn: the fitted vocabularies, idf
+weights and coefficients are copied into dicts, so a message costs a few dict lookups per
+n-gram instead of sparse-matrix set-up.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from flows.crisis.assessment import CrisisKind, Outcome
+from flows.crisis.text import normalize
+
+HELP_OUTCOMES = frozenset({Outcome.CRISIS, Outcome.CHECK_IN})
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledMessage:
+    """One message of a labelled set, as tests/data/crisis_*.yaml write it."""
+
+    text: str
+    category: str
+    expect: Outcome
+    kind: CrisisKind | None
+    about_other: bool
+
+    @property
+    def needs_help(self) -> bool:
+        """True when the message should get help first or a check-in."""
+        return self.expect in HELP_OUTCOMES
+
+
+def parse_messages(raw: dict[str, Any]) -> list[LabelledMessage]:
+    """The `messages:` list of a labelled set, typed."""
+    return [
+        LabelledMessage(
+            text=str(item["text"]),
+            category=str(item["category"]),
+            expect=Outcome(item["expect"]),
+            kind=CrisisKind(item["kind"]) if item.get("kind") else None,
+            about_other=item.get("about") == "other",
+        )
+        for item in raw["messages"]
+    ]
+
+
+def training_messages() -> list[LabelledMessage]:
+    """The labelled messages shipped inside the package."""
+    text = resources.files("flows.crisis").joinpath("training.yaml").read_text("utf-8")
+    return parse_messages(yaml.safe_load(text))
+
+
+@dataclass(frozen=True, slots=True)
+class _Space:
+    """One fitted TF-IDF space: how to cut a text into features, and each feature's weights."""
+
+    analyzer: Callable[[str], list[str]]
+    # feature -> (idf, coefficient for "needs help", coefficients per kind)
+    weights: dict[str, tuple[float, float, tuple[float, ...]]]
+
+    def add_scores(self, normalized: str, kind_scores: list[float] | None) -> float:
+        """The help score of this space (l2-normalised sublinear tf-idf dot coefficients)."""
+        counts = Counter(self.analyzer(normalized))
+        found: list[tuple[float, tuple[float, float, tuple[float, ...]]]] = []
+        norm = 0.0
+        for feature, count in counts.items():
+            weight = self.weights.get(feature)
+            if weight is None:
+                continue
+            value = (1.0 + math.log(count)) * weight[0]
+            norm += value * value
+            found.append((value, weight))
+        if not found:
+            return 0.0
+        scale = 1.0 / math.sqrt(norm)
+        score = 0.0
+        for value, weight in found:
+            score += value * scale * weight[1]
+            if kind_scores is not None:
+                for index, coefficient in enumerate(weight[2]):
+                    kind_scores[index] += value * scale * coefficient
+        return score
+
+
+class MessageModel:
+    """P(needs help) and the likeliest kind of a message, from n-gram weights."""
+
+    def __init__(
+        self,
+        spaces: Sequence[_Space],
+        help_intercept: float,
+        kinds: Sequence[CrisisKind],
+        kind_intercepts: Sequence[float],
+    ) -> None:
+        self._spaces = tuple(spaces)
+        self._help_intercept = help_intercept
+        self._kinds = tuple(kinds)
+        self._kind_intercepts = tuple(kind_intercepts)
+
+    @classmethod
+    def train(cls, messages: Sequence[LabelledMessage]) -> MessageModel:
+        """Fit on labelled messages; the same rows always give the same model."""
+        # Imported here: scikit-learn is only needed once, to fit.
+        from scipy.sparse import hstack
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        texts = [normalize(message.text) for message in messages]
+        vectorizers = [
+            TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
+                            token_pattern=r"(?u)\b\w+\b"),
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
+                            min_df=2),
+        ]
+        matrices = [vectorizer.fit_transform(texts) for vectorizer in vectorizers]
+        features = hstack(matrices).tocsr()
+        needs_help = [int(message.needs_help) for message in messages]
+        help_model = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000)
+        help_model.fit(features, needs_help)
+
+        helped = [index for index, message in enumerate(messages) if message.kind is not None]
+        kind_model = LogisticRegression(C=4.0, max_iter=2000)
+        kind_model.fit(features[helped], [str(messages[index].kind) for index in helped])
+        kinds = [CrisisKind(label) for label in kind_model.classes_]
+
+        spaces = []
+        offset = 0
+        for vectorizer in vectorizers:
+            weights: dict[str, tuple[float, float, tuple[float, ...]]] = {}
+            for feature, column in vectorizer.vocabulary_.items():
+                at = offset + column
+                help_weight = float(help_model.coef_[0][at])
+                kind_weights = tuple(float(row[at]) for row in kind_model.coef_)
+                weights[feature] = (float(vectorizer.idf_[column]), help_weight, kind_weights)
+            offset += len(vectorizer.vocabulary_)
+            spaces.append(_Space(vectorizer.build_analyzer(), weights))
+        return cls(
+            spaces,
+            float(help_model.intercept_[0]),
+            kinds,
+            [float(value) for value in kind_model.intercept_],
+        )
+
+    def help_probability(self, normalized: str) -> float:
+        """The probability that a (normalised) message needs help first or a check-in."""
+        score = self._help_intercept
+        for space in self._spaces:
+            score += space.add_scores(normalized, None)
+        return 1.0 / (1.0 + math.exp(-score))
+
+    def likeliest_kind(self, normalized: str) -> CrisisKind:
+        """The kind of danger the message most resembles."""
+        scores = list(self._kind_intercepts)
+        for space in self._spaces:
+            space.add_scores(normalized, scores)
+        return self._kinds[max(range(len(scores)), key=scores.__getitem__)]
