@@ -30,6 +30,7 @@ from flows.crisis.context import (
     is_past_experience,
     is_reported,
     shift_to_first_person,
+    subject_is_other,
 )
 from flows.crisis.model import MessageModel, training_messages
 from flows.crisis.phrases import KIND_PRIORITY, PHRASES, Phrase
@@ -49,7 +50,7 @@ __all__ = [
 
 # Above this probability the model asks the check-in question when no phrase matched. Chosen
 # by cross-validation on the development set (docs/crisis-detection.md).
-CHECK_IN_THRESHOLD = 0.5
+CHECK_IN_THRESHOLD = 0.65
 # Phrases whose matches a joke marker or a film does not undo: nobody jokes about pills
 # lined up or a date picked.
 _SERIOUS_FAMILIES = frozenset({"plan", "means", "place", "method search", "time", "goodbye"})
@@ -102,7 +103,12 @@ class CrisisDetector:
                 negated = True
                 continue
             other = phrase.about_other or (
-                phrase.kind in _SHIFTED_KINDS and is_reported(normalized, match.start())
+                phrase.kind in _SHIFTED_KINDS
+                and phrase.kind is not CrisisKind.VIOLENCE
+                and (
+                    is_reported(normalized, match.start())
+                    or subject_is_other(normalized, match.start())
+                )
             )
             hits.append(_Hit(phrase, other))
         if words.isdisjoint(_THIRD_PERSON_WORDS):

@@ -9,10 +9,11 @@ import re
 # hurt myself", "no thoughts of selfharm". Words after the cue that turn it into something
 # else ("can not stop thinking about", "not going to lie") keep the match.
 _NEGATED_BEFORE = re.compile(
-    r"\b(?:not|never|no|nope|nah|nothing like)\b"
+    r"(?:\b(?:no one|nobody) $|(?<!say )(?<!said )(?<!saying )(?<!says )(?<!tell )"
+    r"(?<!told )\b(?:not|never|no|nope|nah|nothing like)\b"
     r"(?! (?:stop|lie|joking|kidding|a joke|longer|cap|sure|only|just|know|help|sleep|eat|"
     r"anymore|one|body|more|point|reason|way|future|fight|light)\b)"
-    r"(?: [\w']+){0,3} ?$"
+    r"(?: (?!but\b|and\b|so\b)[\w']+){0,3} ?$)"
 )
 # A clause that disowns the danger outright: "i am safe", "he has never hurt me".
 _DISOWNED = re.compile(
@@ -37,8 +38,8 @@ _CURRENT = re.compile(
     r"\b(?:again(?! (?:since|after))|right now|tonight|last night|this week|yesterday|"
     r"at the moment|currently|lately|every night|started again|relapsed|i still want|"
     r"still (?:happening|does|do|comes|tries|try|lives|hits|hurts|is|wants)|coming to stay|"
-    r"can not breathe|now i am|doing it again|is outside|a week ago|last month|"
-    r"three days ago|days ago|today (?!i am)|i am still with)\b"
+    r"can not breathe|doing it again|is outside|a week ago|last month|"
+    r"three days ago|days ago|i am still with)\b"
 )
 _PAST_TOPIC = re.compile(
     r"\b(?:abusive|abused|abuse|violent|controlling|hit|hitting|beat|drank|fought|scary|"
@@ -93,13 +94,15 @@ _HYPERBOLE = re.compile(
     r"(?:make|makes|made|making) me want to (?:die|kill myself|crawl)"
     r"|\b(?:die|dying) (?:of|from) (?:embarrassment|laughter|laughing|cringe|boredom|shame)\b"
     r"|\b(?:crawl under|into a hole) (?:the table |a rock )?and die\b"
-    r"|\b(?:literally|would) die for\b"
+    r"|\b(?:literally|would) die for\b|\bwalk into the sea\b(?= .*\banyway\b)"
+    r"|\bnice knowing you\b|\bgoing to kill me\b"
 )
 _MEDIA = re.compile(
     r"\b(?:film|films|movie|book|novel|show|series|episode|documentary|song|album|podcast|"
     r"play|scene|character|chapter|essay|dissertation|lecture|article|news|story|netflix|"
     r"season|poem|hamlet|studying|assignment|presentation|training|thesis|paper|tiktok trend|"
-    r"reasons why|bell jar|romeo|villain|workshop|first aid|course)\b"
+    r"reasons why|bell jar|romeo|villain|workshop|first aid|course|reading|memoir|book club|"
+    r"student|lyrics)\b"
 )
 _FIRST_PERSON_NOW = re.compile(
     r"\b(?:i (?:want|am going|will|have|feel|am)|tonight|right now|i need help)\b"
@@ -155,3 +158,13 @@ def is_joke(normalized: str) -> bool:
 def is_about_media(normalized: str) -> bool:
     """True when the message talks about a film, book, essay or the news, not about now."""
     return bool(_MEDIA.search(normalized)) and not _FIRST_PERSON_NOW.search(normalized)
+
+
+_SUBJECT = re.compile(rf"\b(?:i|he|she|they|{_OTHER_PEOPLE})\b")
+
+
+def subject_is_other(normalized: str, start: int) -> bool:
+    """True when the nearest subject before the match, in its clause, is someone else."""
+    clause = normalized[:start].rsplit(" . ", 1)[-1]
+    subjects = _SUBJECT.findall(clause)
+    return bool(subjects) and subjects[-1] != "i"

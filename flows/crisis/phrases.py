@@ -77,7 +77,7 @@ def _p(
 _FILLER = (
     r"(?:(?:has|have|had|been|is|was|keeps|kept|started|starts|always|just|again|sometimes|"
     r"often|still|would|will|even|actually|literally|once|almost|then|also|really|finally|"
-    r"nearly|tried to|tries to|used to|would always|never|ever|basically|like|did|do|does|"
+    r"nearly|tried to|tries to|used to|would always|basically|like|did|"
     r"can|could|might|gets|got|said he|says he|said she|says she) ){0,3}"
 )
 _FAMILY = (
@@ -98,7 +98,8 @@ _HARM_VERB = (
     r"hits|hitting|punch|punched|punches|punching|slap|slapped|slaps|slapping|kick|kicked|kicks|"
     r"kicking|choke|choked|chokes|choking|strangle|strangled|strangles|strangling|shove|shoved|"
     r"shoves|shoving|smack|smacked|smacks|beating|assault|assaulted|attack|attacked|attacks|"
-    r"batter|battered|batters|headbutted|bit|bites|scratches|scratched|stabbed|burned|burnt|"
+    r"batter|battered|batters|headbutted|bit|bites|scratches|scratched|stabbed(?! (?:me|us) in "
+    r"the back)|burned|burnt|"
     r"pushed|pushes|pushing|grabbed|grabs|grabbing|pinned|pins|throttled|whipped|belted)"
 )
 _HARM_NEEDS = (
@@ -190,13 +191,14 @@ PHRASES: tuple[Phrase, ...] = (
        unless=r"^ ?(?:tired|on my feet|of (?:boredom|embarrassment|laughing)|than (?!(?:live|"
        r"living|go on|going on|be here|wake up|keep going|go back|face|feel|be alive|exist|"
        r"stay|be with|be without|spend)\b))"),
-    _p("not alive", _S, _C, "wake",
+    _p("not alive", _S, _C, "wake waking",
        r"\b(?:never|not|do not|would not|will not|won't) wake up\b(?! (?:early|on time|in time))"
-       r"|\b(?:hope|wish) i (?:do not|would not|will not|never) wake up\b",
+       r"|\b(?:hope|wish) i (?:do not|would not|will not|never) wake up\b"
+       r"|\bdo not plan on waking up\b",
        unless=r"^ ?(?:on time|early|before|in time|when|at|for|until|till|the|my|him|her)\b"),
-    _p("not alive", _S, _C, "forever good permanently",
+    _p("not alive", _S, _C, "forever good permanently sleep",
        r"\b(?:disappear|sleep|go to sleep|vanish|be gone|gone) (?:forever|for good|"
-       r"permanently)\b"),
+       r"permanently)\b|\bthe big sleep\b"),
     _p("not alive", _S, _Q, "existing exist existence",
        r"\b(?:stop|not|stopped) exist(?:ing)?\b|\bwish (?:i|that i) (?:did not|didnt) exist\b"
        r"|\btired of exist(?:ing|ence)\b"),
@@ -305,7 +307,8 @@ PHRASES: tuple[Phrase, ...] = (
        r"tonight|in my hand)\b)"),
     _p("means", _S, _C, "charcoal engine exhaust",
        r"\b(?:charcoal|engine running|exhaust pipe|hose)\b"
-       r"(?=.*\b(?:tape|garage|car|bought|tonight|sealed)\b)"),
+       r"(?=.*\b(?:tape|garage|car|bought|tonight|sealed)\b)"
+       r"|\b(?:garage|car)\b.{0,30}\bengine running\b"),
     _p("place", _S, _C, "roof rooftop bridge ledge edge cliff cliffs balcony tower platform "
        "tracks railway quarry water sea",
        rf"\b(?:standing|stood|sitting|sat|i am|i am at|i am on|at|on|going to|walking to|"
@@ -471,6 +474,11 @@ PHRASES: tuple[Phrase, ...] = (
     _p("violence", _V, _C, _HARM_NEEDS,
        rf"\b{_ABUSER} {_FILLER}{_HARM_VERB} (?:up )?{_ME}\b", unless=_NOT_IDIOM_HIT),
     _p("violence", _V, _C, _HARM_NEEDS,
+       rf"\b(?:{_ABUSER}|\w+'s (?:boyfriend|husband|dad|father|partner|ex|stepfather|wife|"
+       r"girlfriend)|(?:her|his|their) (?:boyfriend|husband|dad|father|partner|ex)) "
+       rf"{_FILLER}{_HARM_VERB} (?:up )?{_OTHER_VICTIM}\b",
+       unless=_NOT_IDIOM_HIT, other=True),
+    _p("violence", _V, _C, _HARM_NEEDS,
        rf"\b(?:i (?:get|got|was|am|have been)|being) (?:\w+ )?{_HARM_VERB}\b"
        r"(?= (?:by|when|if|every|again|\.|$))"),
     _p("violence", _V, _C, "hurts hurting hurt",
@@ -633,8 +641,8 @@ PHRASES: tuple[Phrase, ...] = (
        r"|\bi am done\b(?= ?(?:\.|$))"),
     _p("hopeless", _D, _Q, "caring care",
        r"\bstopped caring (?:what happens to me|about myself|about anything)\b"),
-    _p("hopeless", _D, _Q, "fight",
-       r"\b(?:run out of|no) fight\b|\bat the end of my rope\b|\bbreaking point\b"
+    _p("hopeless", _D, _Q, "fight rope point bother apart",
+       r"\b(?:run out of|no) fight\b|\bat the end of my rope\b|\bbreaking point\b|\bwhy bother\b"
        r"|\bfalling apart\b(?=.*\bnobody\b)"),
     _p("hopeless", _D, _Q, "drowning",
        r"\bdrowning\b(?= (?:and|inside|\.|$))|\bunderwater all the time\b"),
