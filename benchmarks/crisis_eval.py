@@ -174,12 +174,34 @@ def print_figures(title: str, figures: Figures, *, misses: bool) -> None:
         print("\n".join(figures.misses))
 
 
+TRAINING = ROOT / "flows" / "crisis" / "training.yaml"
+
+
+def write_training() -> None:
+    """Ship the development split inside the package, where the model trains from."""
+    rows = []
+    for path in DEV_SETS:
+        rows.extend(yaml.safe_load(path.read_text(encoding="utf-8"))["messages"])
+    header = (
+        "# The crisis detector's training messages: tests/data/crisis_dev.yaml and\n"
+        "# crisis_dev_extra.yaml together, written by `python -m benchmarks.crisis_eval\n"
+        "# --write-training` (tests/ is not installed). Never add evaluation messages here.\n"
+    )
+    body = yaml.safe_dump({"messages": rows}, sort_keys=False, allow_unicode=True, width=100)
+    TRAINING.write_text(header + body, encoding="utf-8")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Print the figures for the development split and, when present, the evaluation split."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rules-only", action="store_true", help="phrases and context only")
     parser.add_argument("--misses", action="store_true", help="list wrong dev answers")
+    parser.add_argument("--write-training", action="store_true",
+                        help="copy the development split into flows/crisis/training.yaml")
     args = parser.parse_args(argv)
+    if args.write_training:
+        write_training()
+        return
 
     dev = load_set(DEV_SETS)
     mode = "rules only" if args.rules_only else "hybrid, 5-fold cross-validated"

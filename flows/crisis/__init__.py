@@ -50,7 +50,7 @@ __all__ = [
 
 # Above this probability the model asks the check-in question when no phrase matched. Chosen
 # by cross-validation on the development set (docs/crisis-detection.md).
-CHECK_IN_THRESHOLD = 0.65
+CHECK_IN_THRESHOLD = 0.7
 # Phrases whose matches a joke marker or a film does not undo: nobody jokes about pills
 # lined up or a date picked.
 _SERIOUS_FAMILIES = frozenset({"plan", "means", "place", "method search", "time", "goodbye"})
@@ -63,9 +63,9 @@ _THIRD_PERSON_WORDS = frozenset(
     "brother son daughter mom dad wife husband girlfriend boyfriend partner roommate flatmate "
     "twin cousin student someone somebody".split()
 )
-# A single message longer than this is read in full by the phrases but only its first part
+# A message longer than this is read in full by the phrases but only its first part
 # is scored by the model: it keeps the cost of a pasted essay bounded.
-_MODEL_CHARS = 2000
+_MODEL_CHARS = 600
 
 
 @dataclass(frozen=True, slots=True)

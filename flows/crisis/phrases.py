@@ -219,7 +219,8 @@ PHRASES: tuple[Phrase, ...] = (
        r"\b(?:thinking|think|thought|thoughts|dreaming|fantasi[sz]ing) (?:about|of) "
        r"(?:ending it|ending things|ending my life|dying|not being here|not existing|"
        r"not waking up|killing myself|my death|death|jumping|it all ending)\b",
-       unless=r"^ ?(?:with|all with|between|off|for|the|it for|in a)\b"),
+       unless=r"^ ?(?:with|all with|between|off|for|the|it for|in a|my hair|her hair|his hair|"
+       r"it (?:pink|blue|red|black|blonde))\b"),
     _p("not alive", _S, _Q, "death dying",
        r"\bthink (?:about|of) (?:death|dying) a lot\b"),
     # --- suicide: wanting it to stop
@@ -412,6 +413,7 @@ PHRASES: tuple[Phrase, ...] = (
        r"|\bto punish myself\b"),
     _p("self-harm described", _H, _C, "head wall walls",
        r"\b(?:banging|bang|hitting|hit|slamming) my head (?:against|on|into)\b"
+       r"(?!(?: \w+){0,3} (?:with|over|about) (?:this|the|my|these|that)\b)"
        r"|\b(?:punched|punching|punch) the wall (?:until|till|so hard)\b(?=.*\b(?:knuckles|"
        r"bled|split|bleed|hand)\b)"),
     _p("self-harm described", _H, _C, "pain",

@@ -158,6 +158,8 @@ def correct_word(word: str) -> str:
     return best
 
 
+# Small words that leetspeak hides between the ones that matter ("i w4nt t0 d!e").
+_GLUE = frozenset({"to", "me", "my", "i"})
 # Short words worth un-spacing ("k i l l") though too short for fuzzy matching.
 _SHORT_KEYS = frozenset("kill die dead rape raped cut cuts hang noose pills hurt harm".split())
 
@@ -179,9 +181,11 @@ def _decode_leet(match: re.Match[str]) -> str:
         return token
     core = token.rstrip("!|*")
     tail = token[len(core) :]
-    if sum(ch.isalpha() for ch in core) < 2:
-        return token
     decoded = core.translate(_LEET)
+    # One letter among digits is usually a number or a code ("b4", "3d"), unless it decodes
+    # to a word that matters ("d13", "t0").
+    if sum(ch.isalpha() for ch in core) < 2 and not (_is_key(decoded) or decoded in _GLUE):
+        return token
     # A word that starts with a digit is usually a number ("3am", "2nd", "10pm"); decoded only
     # when it then spells a word that matters ("5uicide").
     if core[0].isdigit() and not _is_key(decoded):
