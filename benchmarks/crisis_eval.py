@@ -156,7 +156,8 @@ def timings(assess: Callable[[str], object], texts: Sequence[str]) -> tuple[floa
 def print_figures(title: str, figures: Figures, *, misses: bool) -> None:
     """One split's figures as a small table."""
     print(f"\n== {title}: {figures.total} messages")
-    print(f"  recall (crisis or check-in)      {figures.recall:7.1%}  target >= {RECALL_TARGET:.0%}")
+    print(f"  recall (crisis or check-in)      {figures.recall:7.1%}  "
+          f"target >= {RECALL_TARGET:.0%}")
     print(f"  exact outcome agreement          {figures.exact / max(1, figures.total):7.1%}")
     print(f"  crisis take-over on calm         {figures.calm_crisis_rate:7.1%}  "
           f"target <= {CALM_CRISIS_TARGET:.0%}")
@@ -165,7 +166,8 @@ def print_figures(title: str, figures: Figures, *, misses: bool) -> None:
     if figures.past_rows:
         print(f"  PAST recognised on past_resolved {figures.past_seen / figures.past_rows:7.1%}")
     if figures.third_rows:
-        print(f"  about_other right on third_person{figures.third_right / figures.third_rows:7.1%}")
+        right = figures.third_right / figures.third_rows
+        print(f"  about_other right on third_person{right:7.1%}")
     print("  per category (help groups: recall; calm and past groups: left alone)")
     for category, (good, count) in sorted(figures.by_category.items()):
         print(f"    {category:20} {good:4}/{count:<4} {good / count:7.1%}")

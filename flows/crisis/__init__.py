@@ -59,9 +59,12 @@ _SHIFTED_KINDS = frozenset(
     {CrisisKind.SUICIDE, CrisisKind.SELF_HARM, CrisisKind.SEXUAL_VIOLENCE, CrisisKind.VIOLENCE}
 )
 _THIRD_PERSON_WORDS = frozenset(
-    "he she they her him them his their herself himself themselves friend mate sister "
-    "brother son daughter mom dad wife husband girlfriend boyfriend partner roommate flatmate "
-    "twin cousin student someone somebody".split()
+    [
+        "he", "she", "they", "her", "him", "them", "his", "their", "herself", "himself",
+        "themselves", "friend", "mate", "sister", "brother", "son", "daughter", "mom", "dad",
+        "wife", "husband", "girlfriend", "boyfriend", "partner", "roommate", "flatmate", "twin",
+        "cousin", "student", "someone", "somebody",
+    ]
 )
 # A message longer than this is read in full by the phrases but only its first part
 # is scored by the model: it keeps the cost of a pasted essay bounded.

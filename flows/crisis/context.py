@@ -58,8 +58,10 @@ _SHIFT_WORDS = {
     "hates": "hate", "cuts": "cut", "burns": "burn", "starves": "starve", "tries": "try",
 }
 _HER_AS_MY = frozenset(
-    "life own wrist wrists arm arms legs leg thighs body pills meds tablets skin things stuff "
-    "suicide diary note phone story".split()
+    [
+        "life", "own", "wrist", "wrists", "arm", "arms", "legs", "leg", "thighs", "body", "pills",
+        "meds", "tablets", "skin", "things", "stuff", "suicide", "diary", "note", "phone", "story",
+    ]
 )
 _OTHER_PEOPLE = (
     r"(?:(?:my|our|a|his|her|their) (?:best |little |big |older |younger |\d+ year old )?"

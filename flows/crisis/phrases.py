@@ -507,7 +507,7 @@ PHRASES: tuple[Phrase, ...] = (
        r"machete|rifle|pistol)\b"),
     _p("violence", _V, _C, "kill hurt beat hit stab shoot strangle choke burn unalive finish "
        "find",
-       rf"\b(?:said|says|told me|swore|swears|threatened|threatens|warned|promised|texting) "
+       r"\b(?:said|says|told me|swore|swears|threatened|threatens|warned|promised|texting) "
        r"(?:that )?(?:if i (?:\w+ ){1,6})?(?:he|she|they) (?:will|would|is going to|are going "
        r"to|is gonna|going to) (?:kill|hurt|beat|hit|stab|shoot|strangle|choke|burn|unalive|"
        r"finish what|find us)\b"

@@ -125,18 +125,23 @@ LEXICON: tuple[str, ...] = (
 _LEXICON_SET = frozenset(LEXICON)
 # Real words one or two edits from a lexicon word: never "corrected".
 _NOT_TYPOS = frozenset(
-    "suited suites sided myselves bleeding breeding bridges bride briefly living loving "
-    "lining giving diving hiving moving raving saving having leaving boring cutting putting "
-    "gutting nothing anyone everyone everytime someday somehow sometime forced forged "
-    "forever fever toucher touches touching burdens burned burden burger borden relapses "
-    "relaxed relayed released replaced threatens treated treaties cursing nursing pursing "
-    "killings billing filling willing milling tilling sleeping sweeping steeping sleepiness "
-    "heartless hopeful helpless homeless hapless useless tireless careless restless "
-    "pointed pointer appointed blazer razors grazer anything anybody nobodys herself himself "
-    "itself yourself ourselves selfish sealing ceiling feeling healing dealing peeling reeling "
-    "molester molasses assorted asserted tablet tables tablas abusive abusing amusing "
-    "violet violins violence choosing chopping shocking choking stroking strangers "
-    "strangely tonights tonight forests".split()
+    [
+        "suited", "suites", "sided", "myselves", "bleeding", "breeding", "bridges", "bride",
+        "briefly", "living", "loving", "lining", "giving", "diving", "hiving", "moving", "raving",
+        "saving", "having", "leaving", "boring", "cutting", "putting", "gutting", "nothing",
+        "anyone", "everyone", "everytime", "someday", "somehow", "sometime", "forced", "forged",
+        "forever", "fever", "toucher", "touches", "touching", "burdens", "burned", "burden",
+        "burger", "borden", "relapses", "relaxed", "relayed", "released", "replaced", "threatens",
+        "treated", "treaties", "cursing", "nursing", "pursing", "killings", "billing", "filling",
+        "willing", "milling", "tilling", "sleeping", "sweeping", "steeping", "sleepiness",
+        "heartless", "hopeful", "helpless", "homeless", "hapless", "useless", "tireless",
+        "careless", "restless", "pointed", "pointer", "appointed", "blazer", "razors", "grazer",
+        "anything", "anybody", "nobodys", "herself", "himself", "itself", "yourself", "ourselves",
+        "selfish", "sealing", "ceiling", "feeling", "healing", "dealing", "peeling", "reeling",
+        "molester", "molasses", "assorted", "asserted", "tablet", "tables", "tablas", "abusive",
+        "abusing", "amusing", "violet", "violins", "violence", "choosing", "chopping", "shocking",
+        "choking", "stroking", "strangers", "strangely", "tonights", "tonight", "forests",
+    ]
 )
 
 
@@ -161,7 +166,9 @@ def correct_word(word: str) -> str:
 # Small words that leetspeak hides between the ones that matter ("i w4nt t0 d!e").
 _GLUE = frozenset({"to", "me", "my", "i"})
 # Short words worth un-spacing ("k i l l") though too short for fuzzy matching.
-_SHORT_KEYS = frozenset("kill die dead rape raped cut cuts hang noose pills hurt harm".split())
+_SHORT_KEYS = frozenset(
+    ["kill", "die", "dead", "rape", "raped", "cut", "cuts", "hang", "noose", "pills", "hurt"]
+)
 
 
 def _is_key(word: str) -> bool:
