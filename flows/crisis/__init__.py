@@ -24,6 +24,7 @@ from flows.crisis.assessment import CALM, Assessment, CrisisKind, Outcome
 from flows.crisis.context import (
     disowns_danger,
     is_about_media,
+    is_hyperbole,
     is_joke,
     is_negated,
     is_past,
@@ -138,6 +139,8 @@ class CrisisDetector:
         hits, negated = self.hits(normalized, set(words))
         if hits:
             serious = any(hit.phrase.family in _SERIOUS_FAMILIES for hit in hits)
+            if is_hyperbole(normalized):
+                return CALM
             if not serious and (is_joke(normalized) or is_about_media(normalized)):
                 return CALM
             best = min(hits, key=_rank)

@@ -9,9 +9,11 @@ import re
 # hurt myself", "no thoughts of selfharm". Words after the cue that turn it into something
 # else ("can not stop thinking about", "not going to lie") keep the match.
 _NEGATED_BEFORE = re.compile(
-    r"(?:\b(?:no one|nobody) $|(?<!say )(?<!said )(?<!saying )(?<!says )(?<!tell )"
-    r"(?<!told )\b(?:not|never|no|nope|nah|nothing like)\b"
+    r"(?:\b(?:no one|nobody) (?:is |was |has |ever |has ever )?$|(?<!say )(?<!said )"
+    r"(?<!saying )(?<!says )(?<!tell )(?<!told )(?<!if i do )(?<!if i )(?<!unless i )"
+    r"\b(?:not|never|no|nope|nah|nothing like)\b"
     r"(?! (?:stop|lie|joking|kidding|a joke|longer|cap|sure|only|just|know|help|sleep|eat|"
+    r"say|tell|said|told|"
     r"anymore|one|body|more|point|reason|way|future|fight|light)\b)"
     r"(?: (?!but\b|and\b|so\b)[\w']+){0,3} ?$)"
 )
@@ -30,7 +32,7 @@ _PAST_MARK = re.compile(
     r"(?:a )?(?:kid|child|teen|teenager|student))|at (?:1[0-9]|20)\b|as a (?:kid|child|teen|"
     r"teenager)|growing up|(?:in|at) (?:high|secondary|primary) school|back (?:then|in|home)|"
     r"in my (?:teens|twenties|thirties|early|last relationship)|used to|in the past|"
-    r"in (?:19|20)\d\d|(?:my )?first (?:husband|wife|girlfriend|boyfriend)|looking back|"
+    r"in (?:19|20)\d\d|that was (?:19|20)\d\d|(?:my )?first (?:husband|wife|girlfriend|boyfriend)|looking back|"
     r"a phase|once ,|once a long|i remember when|my ex husband|my ex wife|"
     r"when my (?:son|daughter) was born|in college|in uni|at uni|i attempted when)\b"
 )
@@ -98,6 +100,10 @@ _HYPERBOLE = re.compile(
     r"|\b(?:crawl under|into a hole) (?:the table |a rock )?and die\b"
     r"|\b(?:literally|would) die for\b|\bwalk into the sea\b(?= .*\banyway\b)"
     r"|\bnice knowing you\b|\bgoing to kill me\b"
+    r"|\bif i(?: \w+){0,4} (?:late|eat|ate|forget|forgot|break|broke|miss|lose|spill|dent|"
+    r"dented|drop|finish|finished)\b.{0,40}\b(?:kill|murder) (?:me|him|her)\b"
+    r"|\b(?:kill|murder) (?:him|her|them) if (?:he|she|they)(?: \w+){0,3} (?:eat|eats|ate|"
+    r"touches|forgets|finishes)\b"
 )
 _MEDIA = re.compile(
     r"\b(?:film|films|movie|book|novel|show|series|episode|documentary|song|album|podcast|"
@@ -107,7 +113,8 @@ _MEDIA = re.compile(
     r"student|lyrics)\b"
 )
 _FIRST_PERSON_NOW = re.compile(
-    r"\b(?:i (?:want|am going|will|have|feel|am)|tonight|right now|i need help)\b"
+    r"\b(?:i (?:want to|am going to|will|feel like|have (?:the|a plan|pills|been)|am (?:so |"
+    r"really )?(?:suicidal|going|scared|not safe))|tonight|right now|i need help)\b"
 )
 
 
@@ -148,6 +155,12 @@ def shift_to_first_person(normalized: str) -> str:
 def is_reported(normalized: str, start: int) -> bool:
     """True when the match is something another person said or did ("my friend said ...")."""
     return bool(_REPORTED.search(normalized[:start]))
+
+
+def is_hyperbole(normalized: str) -> bool:
+    """True for a figure of speech that overrides even plan or place words ("walk into the
+    sea, anyway"), unless the message says it is meant."""
+    return bool(_HYPERBOLE.search(normalized)) and not _SERIOUS.search(normalized)
 
 
 def is_joke(normalized: str) -> bool:

@@ -239,7 +239,7 @@ PHRASES: tuple[Phrase, ...] = (
        r"\bburden\b.{0,40}\b(?:fix that|not for long|last time|much longer|soon|gone|end)\b"),
     _p("burden", _S, _C, "problem",
        r"\b(?:not going to|will not|won't) be (?:a )?(?:problem|burden|bother) (?:for|to) "
-       r"(?:anyone|you|anybody|everyone|them)\b|\bmuch longer\b(?=.*\b(?:problem|burden)\b)"
+       r"(?:anyone|you|anybody|everyone|them|much longer|long)\b|\bmuch longer\b(?=.*\b(?:problem|burden)\b)"
        r"|\b(?:problem|burden) for (?:anyone|much) (?:much )?longer\b"),
     # --- suicide: goodbye
     _p("goodbye", _S, _C, "goodbye bye",
@@ -298,6 +298,9 @@ PHRASES: tuple[Phrase, ...] = (
        r"\b(?:overdose|overdosing|overdosed)\b",
        unless=r"^ ?on (?!(?:pills|tablets|meds|medication|insulin|paracetamol|painkillers|"
        r"heroin|fentanyl|sleeping|my))"),
+    _p("means", _S, _C, "photo picture pic video",
+       r"\b(?:photo|picture|pic|video) (?:of|with) (?:\w+ )?(?:pills|tablets|a knife|a rope|a "
+       r"noose|a gun|the bridge|blood|a knife to)\b"),
     _p("means", _S, _C, "rope noose",
        r"\b(?:rope|noose)\b(?=.*\b(?:got|have|bought|tied|my|in my|ready|car|room|wardrobe|"
        r"garage|tonight)\b)|\b(?:got|have|bought|tied) (?:a|the) (?:rope|noose)\b",
@@ -319,6 +322,12 @@ PHRASES: tuple[Phrase, ...] = (
        r"|\b(?:walk|walking|keep walking) into the (?:sea|water|river|lake)\b"
        r"|\bat the quarry\b|\bedge of the (?:platform|roof|bridge|cliff)\b",
        unless=r"^ ?(?:party|bar|garden|terrace|restaurant|game|of my comfort|club)\b"),
+    _p("place", _S, _C, "tracks railway ledge",
+       r"\b(?:i am|he is|she is|they are|standing|sitting|stood|sat) (?:at|on|by) (?:the )?"
+       r"(?:train tracks|railway tracks|railway line|tracks|ledge)\b"),
+    _p("place", _S, _C, "front train",
+       r"\b(?:jump|jumping|step|stepping|walk|walking|throw myself|throwing myself) in front of "
+       r"(?:a |the )?(?:train|\d+ \d+|bus|lorry|truck|car)\b"),
     _p("place", _S, _C, "jump jumping jumped",
        rf"\b(?:jump|jumping|jumped|throw myself|step|stepping) (?:off|from|in front of|"
        rf"under|onto) (?:a |the |this |that |my |our )?(?:\w+ )?(?:{_HIGH_PLACE}|train|car|"
@@ -419,6 +428,21 @@ PHRASES: tuple[Phrase, ...] = (
     _p("self-harm described", _H, _C, "pain",
        r"\b(?:give|gave|giving) (?:it|the pain) to myself\b|\bdeserve the pain\b"
        r"|\bhurt myself so i (?:can )?feel\b"),
+    _p("self-harm described", _H, _C, "cut selfharm",
+       r"\b(?:used to|started to|start to|began to|want to|going to|need to) (?:cut|selfharm)\b"
+       r"(?= ?(?:\.|$| again| and| but| every| so| because| when| stopped))"),
+    _p("self-harm described", _H, _C, "myself",
+       r"\b(?:cut|cuts|burn|burns|wound|wounds)\b.{0,40}\bdid (?:it|them|this|that) "
+       r"(?:to )?myself\b"),
+    _p("self-harm described", _H, _C, "bled bleeds bleed raw purple blistered blistering",
+       r"\b(?:till|until|til) (?:it|they|my skin|i|my \w+) (?:bled|bleeds|bleed|went (?:raw|"
+       r"purple|red and raw)|was raw|blistered|bruised|broke)\b"),
+    _p("self-harm described", _H, _C, "sleeves hoodies hide hiding sees",
+       r"\b(?:long sleeves|hoodies?|hide|hiding|so nobody sees|so no one sees)\b.{0,50}"
+       r"\b(?:marks|scars|cuts|bruises|arms|wrists|legs)\b"
+       r"(?=.*\b(?:again|july|summer|nobody|no one|so)\b|)"),
+    _p("self-harm described", _H, _C, "scissors razor blade blades",
+       r"\bagain\b.{0,60}\b(?:razor|blade|scissors|sharpener)s?\b"),
     _p("self-harm described", _H, _Q, "urge urges",
        r"\b(?:urge|urges) to (?:scratch|cut|burn|hurt|harm|bite|hit)\b"),
     # --- sexual violence
@@ -468,6 +492,12 @@ PHRASES: tuple[Phrase, ...] = (
     _p("sexual violence", _SV, _C, "pictures photos nudes video send",
        r"\b(?:send|sent) (?:him |her |them )?(?:pictures|photos|pics|nudes)\b"
        r"(?=.*\b(?:if i do not|or he|he will tell|i am 1[0-7]|year old|meet)\b)"),
+    _p("sexual violence", _SV, _C, "room bed",
+       r"\b(?:comes|came|coming|gets|got) into my (?:room|bed)\b(?=.*\b(?:night|when|nobody|"
+       r"no one|visits|stays|i am 1[0-7]|year old)\b)"),
+    _p("sexual violence", _SV, _C, "rent another way",
+       r"\bpay (?:the )?rent (?:another|in another|a different|other) way\b"
+       r"|\b(?:if i did not|unless i|if i do not) (?:let him|sleep with|have sex)\b"),
     _p("sexual violence", _SV, _C, "duty",
        r"\bmy duty as a wife\b"),
     _p("sexual violence", _SV, _Q, "let want",
@@ -493,7 +523,9 @@ PHRASES: tuple[Phrase, ...] = (
        r"(?!shade\b|a fit\b|a party\b|questions\b|compliments?\b|jokes?\b|ideas?\b|my clothes)"
        r"(?:\w+ ){0,3}(?:at|near|across|past) (?:me|us|my head|my face)\b"
        r"|\b(?:threw|throws) (?:a|the|his|her) (?:plate|glass|mug|chair|bottle|phone|knife|"
-       r"shoe|remote|lamp|keys)\b|\bthrows things\b|\bthrows whatever\b"),
+       r"shoe|remote|lamp|keys)\b|\bthrows things\b|\bthrows whatever\b"
+       r"|\b(?:throws|threw|throwing) (?:\w+ ){0,3}(?:across the (?:room|office|kitchen)|at "
+       r"the wall)\b"),
     _p("violence", _V, _C, "wall walls door",
        r"\b(?:punched|punches|punch|punching|kicked|kicks|smashed|smashes) (?:a hole in )?"
        r"(?:the |a )?(?:wall|walls|door|door frame|window|car window)\b"
@@ -517,8 +549,8 @@ PHRASES: tuple[Phrase, ...] = (
        rf"\b{_ABUSER} {_FILLER}(?:threatened|threatens|threatening) (?:me|us)\b"
        r"(?! (?:with (?!(?:a |his |her |their )?(?:knife|gun|weapon|bat|belt|hammer|"
        r"violence|death))|jokingly|as a joke|playfully))"
-       r"|\b(?:threatened|threatens|threatening) to (?:post|share|send|leak|kill|hurt|take "
-       r"the kids|tell everyone)\b"),
+       r"|\b(?:threatened|threatens|threatening) (?:before |again |me )?to (?:post|share|send|leak|"
+       r"kill|hurt|take the kids|take my kids|tell everyone)\b"),
     _p("violence", _V, _C, "post share send leak",
        r"\b(?:post|share|send|leak|show|sent|posted|shared)\b.{0,30}\b(?:nudes|pictures|photos|"
        r"pics|videos?|it)\b.{0,40}\b(?:if i|unless i|to my|everyone|whole)\b"
@@ -530,7 +562,8 @@ PHRASES: tuple[Phrase, ...] = (
        rf"\b{_ABUSER} {_FILLER}(?:will not|do not|does not|did not|would not|won't) let (?:me|us) "
        r"(?:leave|out|go out|go anywhere|see|have|talk|use)\b"
        r"|\bblocked the door\b|\bblocks the door\b|\bwould not let me leave\b"),
-    _p("control", _V, _C, "phone passport money card documents keys sim",
+    _p("control", _V, _C, "phone passport money card cards documents papers keys sim wages "
+       "pension laptop insulin id",
        r"\b(?:took|takes|taken|has|keeps|kept|hides|hid|broke|smashed|destroyed) (?:away )?"
        r"(?:my|all my) (?:phone|passport|documents|papers|bank card|card|cards|money|wages|"
        r"pension|keys|car keys|sim|laptop|insulin|id)\b"
@@ -595,7 +628,7 @@ PHRASES: tuple[Phrase, ...] = (
        r"|\b(?:screams|shouts|yells|smashes|breaks things|broke my phone|smashed a mug)\b"
        r"(?=.*\b(?:until i|when i|if i|say no|ask|refuse|take it back|so i)\b)"
        r"|\bbroke my phone\b"),
-    _p("fear", _F, _Q, "dare safer freezes eggshells",
+    _p("fear", _F, _Q, "dare safer freezes eggshells might look",
        r"\b(?:do not dare|don't dare|never dare)\b|\bsafer that way\b"
        r"|\bwalks? on eggshells\b|\bgets this look\b|\bmight (?:hurt me|hit me)\b"
        r"|\balways feel like he might\b"),
@@ -648,6 +681,11 @@ PHRASES: tuple[Phrase, ...] = (
        r"|\bfalling apart\b(?=.*\bnobody\b)"),
     _p("hopeless", _D, _Q, "drowning",
        r"\bdrowning\b(?= (?:and|inside|\.|$))|\bunderwater all the time\b"),
+    _p("not alive", _S, _Q, "disappointed",
+       r"\bwake up disappointed\b|\bdisappointed (?:that )?i (?:woke up|am still (?:here|alive)|"
+       r"did not die)\b"),
+    _p("hopeless", _D, _Q, "much",
+       r"\beverything is (?:just )?too much\b(?! (?:fun|for my budget))"),
     _p("hopeless", _D, _Q, "light",
        r"\bcan not see the light\b"),
     _p("hopeless", _D, _Q, "live like",

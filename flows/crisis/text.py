@@ -34,6 +34,8 @@ _SPACED = re.compile(r"(?<![a-z0-9])(?:[a-z0-9@$!][ .*]){2,}[a-z0-9@$!](?![a-z0-
 _TOKENISH = re.compile(r"[a-z0-9@$!|*]*[a-z][a-z0-9@$!|*]*")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
                        "$": "s", "!": "i", "|": "l", "*": ""})
+_LEET_KEEP_STAR = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t",
+                                 "@": "a", "$": "s", "!": "i", "|": "l"})
 # Anything else that is not a letter, digit, apostrophe or space ends a clause.
 _CLAUSE_BREAK = re.compile(r"[^a-z0-9' ]+")
 # "sooooo", "killll": three or more of the same letter become two.
@@ -107,20 +109,16 @@ PAIR_FORMS: dict[tuple[str, str], str] = {
     ("every", "one"): "everyone", ("every", "thing"): "everything",
     ("want", "2"): "want to", ("need", "2"): "need to", ("going", "2"): "going to",
     ("wants", "2"): "wants to", ("have", "2"): "have to", ("k", "ms"): "kill myself",
-    ("over", "dose"): "overdose", ("over", "dosed"): "overdosed",
+    ("over", "dose"): "overdose", ("over", "dosed"): "overdosed", ("k", "ing"): "killing",
 }
 
 # Rare words the rules rely on, and the only ones fuzzy matching maps a typo to. Short words
 # ("kill", "die", "rape") are left to WORD_FORMS: one letter off is another real word.
 LEXICON: tuple[str, ...] = (
     "suicide", "suicidal", "myself", "overdose", "overdosed", "overdosing", "unalive",
-    "tablets", "painkillers", "paracetamol", "sleeping", "razor", "razors", "blades",
-    "goodbye", "hopeless", "worthless", "pointless", "burden", "disappear", "anymore",
-    "tonight", "molested", "assaulted", "strangled", "strangling", "choking", "threatened",
-    "threatens", "terrified", "frightened", "everyone", "everything", "forever", "living",
-    "selfharm", "selfharming", "cutting", "bleeding", "bridge", "killing", "yourself",
-    "himself", "herself", "themselves", "nobody", "exhausted", "relapsed", "anybody",
-    "someone", "raping", "abusing", "abusive", "violent", "touched", "forced", "pressured",
+    "tablets", "painkillers", "paracetamol", "antidepressants", "goodbye", "hopeless",
+    "worthless", "disappear", "molested", "assaulted", "strangled", "threatened", "terrified",
+    "selfharm", "selfharming", "unaliving", "sexually",
 )
 _LEXICON_SET = frozenset(LEXICON)
 # Real words one or two edits from a lexicon word: never "corrected".
@@ -167,7 +165,8 @@ def correct_word(word: str) -> str:
 _GLUE = frozenset({"to", "me", "my", "i"})
 # Short words worth un-spacing ("k i l l") though too short for fuzzy matching.
 _SHORT_KEYS = frozenset(
-    ["kill", "die", "dead", "rape", "raped", "cut", "cuts", "hang", "noose", "pills", "hurt"]
+    ["kill", "die", "dead", "rape", "raped", "cut", "cuts", "hang", "noose", "pills", "hurt",
+     "suicidal", "suicide"]
 )
 
 
@@ -181,11 +180,24 @@ def _is_key(word: str) -> bool:
     )
 
 
+def _unmask(token: str) -> str | None:
+    """The key word a starred-out token hides ("c*t" -> "cut", "r*ped" -> "raped"), if one."""
+    pattern = re.compile(
+        "".join("[a-z]{1,2}" if ch == "*" else re.escape(ch) for ch in token.strip("*"))
+    )
+    for word in (*_SHORT_KEYS, *LEXICON):
+        if pattern.fullmatch(word):
+            return word
+    return None
+
+
 def _decode_leet(match: re.Match[str]) -> str:
     """Leetspeak inside a word ("k1ll", "5uicide", "k!ll"); plain words pass through."""
     token = match.group(0)
     if token.isalpha():
         return token
+    if "*" in token.strip("*") and (unmasked := _unmask(token.translate(_LEET_KEEP_STAR))):
+        return unmasked
     core = token.rstrip("!|*")
     tail = token[len(core) :]
     decoded = core.translate(_LEET)
