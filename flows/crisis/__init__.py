@@ -117,7 +117,13 @@ class CrisisDetector:
             hits.append(_Hit(phrase, other))
         if words.isdisjoint(_THIRD_PERSON_WORDS):
             return hits, negated
-        shifted = shift_to_first_person(normalized)
+        # Only the clauses that speak of someone else are read again, in first person.
+        clauses = [
+            clause
+            for clause in normalized.split(" . ")
+            if not _THIRD_PERSON_WORDS.isdisjoint(clause.split())
+        ]
+        shifted = shift_to_first_person(" . ".join(clauses))
         shifted_words = set(shifted.split())
         found = {hit.phrase for hit in hits}
         for phrase in PHRASES:
