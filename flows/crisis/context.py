@@ -32,7 +32,8 @@ _PAST_MARK = re.compile(
     r"(?:a )?(?:kid|child|teen|teenager|student))|at (?:1[0-9]|20)\b|as a (?:kid|child|teen|"
     r"teenager)|growing up|(?:in|at) (?:high|secondary|primary) school|back (?:then|in|home)|"
     r"in my (?:teens|twenties|thirties|early|last relationship)|used to|in the past|"
-    r"in (?:19|20)\d\d|that was (?:19|20)\d\d|(?:my )?first (?:husband|wife|girlfriend|boyfriend)|looking back|"
+    r"in (?:19|20)\d\d|that was (?:19|20)\d\d|(?:my )?first (?:husband|wife|girlfriend|"
+    r"boyfriend)|looking back|"
     r"a phase|once ,|once a long|i remember when|my ex husband|my ex wife|"
     r"when my (?:son|daughter) was born|in college|in uni|at uni|i attempted when)\b"
 )

@@ -239,7 +239,8 @@ PHRASES: tuple[Phrase, ...] = (
        r"\bburden\b.{0,40}\b(?:fix that|not for long|last time|much longer|soon|gone|end)\b"),
     _p("burden", _S, _C, "problem",
        r"\b(?:not going to|will not|won't) be (?:a )?(?:problem|burden|bother) (?:for|to) "
-       r"(?:anyone|you|anybody|everyone|them|much longer|long)\b|\bmuch longer\b(?=.*\b(?:problem|burden)\b)"
+       r"(?:anyone|you|anybody|everyone|them|much longer|long)\b"
+       r"|\bmuch longer\b(?=.*\b(?:problem|burden)\b)"
        r"|\b(?:problem|burden) for (?:anyone|much) (?:much )?longer\b"),
     # --- suicide: goodbye
     _p("goodbye", _S, _C, "goodbye bye",
@@ -549,8 +550,8 @@ PHRASES: tuple[Phrase, ...] = (
        rf"\b{_ABUSER} {_FILLER}(?:threatened|threatens|threatening) (?:me|us)\b"
        r"(?! (?:with (?!(?:a |his |her |their )?(?:knife|gun|weapon|bat|belt|hammer|"
        r"violence|death))|jokingly|as a joke|playfully))"
-       r"|\b(?:threatened|threatens|threatening) (?:before |again |me )?to (?:post|share|send|leak|"
-       r"kill|hurt|take the kids|take my kids|tell everyone)\b"),
+       r"|\b(?:threatened|threatens|threatening) (?:before |again |me )?to (?:post|share|send|"
+       r"leak|kill|hurt|take the kids|take my kids|tell everyone)\b"),
     _p("violence", _V, _C, "post share send leak",
        r"\b(?:post|share|send|leak|show|sent|posted|shared)\b.{0,30}\b(?:nudes|pictures|photos|"
        r"pics|videos?|it)\b.{0,40}\b(?:if i|unless i|to my|everyone|whole)\b"
