@@ -61,6 +61,7 @@ class Figures:
     past_seen: int = 0
     third_rows: int = 0
     third_right: int = 0
+    helped_right_person: int = 0
     by_category: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
     misses: list[str] = field(default_factory=list)
 
@@ -98,6 +99,7 @@ def score(
             figures.help_rows += 1
             helped = outcome in (Outcome.CRISIS, Outcome.CHECK_IN)
             figures.helped += helped
+            figures.helped_right_person += helped and about_other == message.about_other
             counts[0] += helped
             wrong = not helped
         else:
@@ -181,6 +183,9 @@ def print_figures(title: str, figures: Figures, *, misses: bool) -> None:
     if figures.third_rows:
         right = figures.third_right / figures.third_rows
         print(f"  about_other right on third_person{right:7.1%}")
+    if figures.helped:
+        right = figures.helped_right_person / figures.helped
+        print(f"  about_other right, all helped    {right:7.1%}")
     print("  per category (help groups: recall; calm and past groups: left alone)")
     for category, (good, count) in sorted(figures.by_category.items()):
         print(f"    {category:20} {good:4}/{count:<4} {good / count:7.1%}")

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from flows.crisis.assessment import CALM, Assessment, CrisisKind, Outcome
 from flows.crisis.context import (
+    about_someone_else,
     disowns_danger,
     is_about_media,
     is_hyperbole,
@@ -29,9 +30,8 @@ from flows.crisis.context import (
     is_negated,
     is_past,
     is_past_experience,
-    is_reported,
+    mostly_about_someone_else,
     shift_to_first_person,
-    subject_is_other,
 )
 from flows.crisis.model import MessageModel, training_messages
 from flows.crisis.phrases import KIND_PRIORITY, PHRASES, Phrase
@@ -59,6 +59,8 @@ _SERIOUS_FAMILIES = frozenset({"plan", "means", "place", "method search", "time"
 _SHIFTED_KINDS = frozenset(
     {CrisisKind.SUICIDE, CrisisKind.SELF_HARM, CrisisKind.SEXUAL_VIOLENCE, CrisisKind.VIOLENCE}
 )
+# Kinds where someone else does the harm: the one harmed decides who is in danger.
+_HARM_BY_OTHER = frozenset({CrisisKind.VIOLENCE, CrisisKind.SEXUAL_VIOLENCE})
 _THIRD_PERSON_WORDS = frozenset(
     [
         "he", "she", "they", "her", "him", "them", "his", "their", "herself", "himself",
@@ -80,11 +82,12 @@ class _Hit:
     about_other: bool
 
 
-def _rank(hit: _Hit) -> tuple[int, int]:
-    """Crisis before check-in, then the gravest kind."""
+def _rank(hit: _Hit) -> tuple[int, int, bool]:
+    """Crisis before check-in, then the gravest kind, then the writer's own danger."""
     return (
         0 if hit.phrase.outcome is Outcome.CRISIS else 1,
         KIND_PRIORITY.index(hit.phrase.kind),
+        hit.about_other,
     )
 
 
@@ -106,12 +109,14 @@ class CrisisDetector:
             if is_negated(normalized, match.start()):
                 negated = True
                 continue
-            other = phrase.about_other or (
-                phrase.kind in _SHIFTED_KINDS
-                and phrase.kind is not CrisisKind.VIOLENCE
-                and (
-                    is_reported(normalized, match.start())
-                    or subject_is_other(normalized, match.start())
+            # Fear is the writer's own: "i am scared of him".
+            other = phrase.kind is not CrisisKind.FEAR and (
+                phrase.about_other
+                or about_someone_else(
+                    normalized,
+                    match.start(),
+                    match.end(),
+                    harm_by_other=phrase.kind in _HARM_BY_OTHER,
                 )
             )
             hits.append(_Hit(phrase, other))
@@ -165,7 +170,7 @@ class CrisisDetector:
         scored = normalized[:_MODEL_CHARS]
         if self.model.help_probability(scored) < self.threshold:
             return CALM
-        other = is_reported(normalized, len(normalized))
+        other = mostly_about_someone_else(scored)
         return Assessment(Outcome.CHECK_IN, self.model.likeliest_kind(scored), other)
 
 

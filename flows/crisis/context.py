@@ -75,9 +75,10 @@ _OTHER_PEOPLE = (
 )
 _OTHER_SUBJECT = re.compile(rf"\b{_OTHER_PEOPLE}(?:'s \w+)?\b")
 _REPORTED = re.compile(
-    rf"\b(?:{_OTHER_PEOPLE}|he|she|they)(?: \w+){{0,3}} (?:says|said|told me|texted|posted|"
+    rf"\b(?:{_OTHER_PEOPLE}|he|she|they)(?: [\w']+){{0,3}} (?:says|said|told me|texted|posted|"
     r"keeps saying|wrote|messaged|sent|saying|is saying|has been saying|been talking about|"
-    r"searched)\b"
+    r"searched|keeps talking about|talks about|mentioned)(?: me| to me| that| on \w+ \w+)?"
+    r"(?: \.)?(?: [\w']+){0,3} ?$"
 )
 
 _JOKE = re.compile(
@@ -154,8 +155,8 @@ def shift_to_first_person(normalized: str) -> str:
 
 
 def is_reported(normalized: str, start: int) -> bool:
-    """True when the match is something another person said or did ("my friend said ...")."""
-    return bool(_REPORTED.search(normalized[:start]))
+    """True when the match is something another person said ("my friend said ...")."""
+    return bool(_REPORTED.search(normalized[max(0, start - 160) : start]))
 
 
 def is_hyperbole(normalized: str) -> bool:
@@ -177,10 +178,69 @@ def is_about_media(normalized: str) -> bool:
 
 
 _SUBJECT = re.compile(rf"\b(?:i|he|she|they|{_OTHER_PEOPLE})\b")
+# The writer as the one harmed: "me", "myself", "my arm" (but "my sister" is someone else).
+_FIRST_PERSON = re.compile(
+    r"\b(?:me|us|myself|i|we|our|mine)\b|\bmy (?!(?:best |little |big |older |younger )?"
+    r"(?:mom|mother|dad|father|sister|brother|son|daughter|kids|children|friend|wife|husband|"
+    r"girlfriend|boyfriend|partner|cousin|flatmate|roommate|neighbour|neighbor|baby|twin|"
+    r"grandfather|grandmother|student|mate|ex|colleague)\b)"
+)
+# Someone else as the one harmed, named after the verb: "hits her", "abusing him".
+_OTHER_OBJECT = re.compile(
+    rf"\b(?:her|him|them|herself|himself|themselves|his life|their life)\b|{_OTHER_PEOPLE}"
+)
+_OTHER_TOPIC = re.compile(rf"\b(?:he|she|her|him|his|herself|himself)\b|{_OTHER_PEOPLE}")
+# "i think", "i can hear", "i saw": the writer as a witness, not as the one harmed.
+_WITNESS = re.compile(
+    r"\bi (?:think|can hear|hear|heard|saw|see|found|noticed|know|am worried|worry|just walked|"
+    r"am scared for)\b|\b(?:told|texted|messaged|asked|showed|sent) me\b|\bwith me\b"
+)
+_PASSIVE = re.compile(r"\b(?:was|were|being|been|got|is|are|am|get|gets)(?: \w+)? $")
 
 
-def subject_is_other(normalized: str, start: int) -> bool:
-    """True when the nearest subject before the match, in its clause, is someone else."""
-    clause = normalized[:start].rsplit(" . ", 1)[-1]
-    subjects = _SUBJECT.findall(clause)
-    return bool(subjects) and subjects[-1] != "i"
+def _nearest_subject_is_other(normalized: str, start: int) -> bool:
+    """Whether the last subject named before `start` (this clause or the two before, when
+    this one names nobody) is someone else."""
+    clauses = normalized[:start].split(" . ")
+    for clause in reversed(clauses[-3:]):
+        subjects = _SUBJECT.findall(clause)
+        if subjects:
+            return bool(subjects[-1] != "i")
+    return False
+
+
+def about_someone_else(normalized: str, start: int, end: int, *, harm_by_other: bool) -> bool:
+    """True when the person in danger in the match at start:end is not the writer.
+
+    For self-directed kinds (suicide, self-harm, distress) the subject decides: "my son is
+    cutting", "she wants to die". For harm done by someone (violence, sexual violence) the
+    one harmed decides: "he hit me" is the writer, "he hits her" someone else, and in the
+    passive ("a girl at my uni was assaulted") the subject again.
+    """
+    # Two words past the match: phrases that look ahead ("assaulted" before "her") end early.
+    following = normalized[end:].split(" . ", 1)[0].split()[:2]
+    span = " ".join([normalized[start:end], *following])
+    if _FIRST_PERSON.search(span):
+        return False
+    if is_reported(normalized, start):
+        return True
+    if not harm_by_other:
+        return _nearest_subject_is_other(normalized, start) or bool(
+            re.search(r"\b(?:herself|himself|themselves|his|their)\b", span)
+        )
+    if _OTHER_OBJECT.search(span.split(" ", 1)[-1]):
+        return True
+    if _PASSIVE.search(normalized[max(0, start - 20) : start]):
+        return _nearest_subject_is_other(normalized, start)
+    clause_start = normalized.rfind(" . ", 0, start)
+    clause_end = normalized.find(" . ", end)
+    clause = normalized[clause_start + 1 : clause_end if clause_end >= 0 else len(normalized)]
+    if _FIRST_PERSON.search(_WITNESS.sub(" ", clause)):
+        return False
+    return _nearest_subject_is_other(normalized, start)
+
+
+def mostly_about_someone_else(normalized: str) -> bool:
+    """True when a whole message speaks of someone else and not of the writer's own harm."""
+    witnessless = _WITNESS.sub(" ", normalized)
+    return not _FIRST_PERSON.search(witnessless) and bool(_OTHER_TOPIC.search(normalized))
