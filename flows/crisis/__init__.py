@@ -154,6 +154,9 @@ class CrisisDetector:
                 return CALM
             if not serious and (is_joke(normalized) or is_about_media(normalized)):
                 return CALM
+            if is_about_media(normalized) and all(hit.about_other for hit in hits):
+                # "the book ends with her taking an overdose": a story, not a person.
+                return CALM
             best = min(hits, key=_rank)
             if is_past(normalized):
                 return Assessment(Outcome.PAST, best.phrase.kind, best.about_other)

@@ -108,11 +108,16 @@ _HYPERBOLE = re.compile(
     r"touches|forgets|finishes)\b"
 )
 _MEDIA = re.compile(
-    r"\b(?:film|films|movie|book|novel|show|series|episode|documentary|song|album|podcast|"
-    r"play|scene|character|chapter|essay|dissertation|lecture|article|news|story|netflix|"
-    r"season|poem|hamlet|studying|assignment|presentation|training|thesis|paper|tiktok trend|"
-    r"reasons why|bell jar|romeo|villain|workshop|first aid|course|reading|memoir|book club|"
-    r"student|lyrics)\b"
+    r"\b(?:films?|movies?|novel|documentary|podcast|episode|netflix|sitcom|tv show|tv series|"
+    r"season \d+|chapter|lyrics|album|memoir|book club|dissertation|essay|thesis|lecture|"
+    r"article|news (?:story|report)|on the news|in the news|hamlet|romeo|bell jar|reasons why|"
+    r"first aid|workshop|tiktok trend|drama group|our play|a play about|a song about)\b"
+    r"|\b(?:watching|watched|reading|read|finished|listening to|studying|writing) (?:a |the |"
+    r"this |that |my |an |about )?(?:\w+ ){0,2}(?:book|show|series|play|song|story|film|movie|"
+    r"novel|character|scene)\b"
+    r"|\b(?:the|a|this|that) (?:book|show|series|play|song|story|character|scene|villain|"
+    r"novel)\b(?= .*\b(?:ends|end|where|about|in which|character|author|shows)\b)"
+    r"|\bin the (?:book|show|series|play|song|story|game|video|film|movie)\b"
 )
 _FIRST_PERSON_NOW = re.compile(
     r"\b(?:i (?:want to|am going to|will|feel like|have (?:the|a plan|pills|been)|am (?:so |"
@@ -218,7 +223,11 @@ def about_someone_else(normalized: str, start: int, end: int, *, harm_by_other: 
     passive ("a girl at my uni was assaulted") the subject again.
     """
     # Two words past the match: phrases that look ahead ("assaulted" before "her") end early.
-    following = normalized[end:].split(" . ", 1)[0].split()[:2]
+    following = []
+    for word in normalized[end:].split(" . ", 1)[0].split()[:2]:
+        if word in ("and", "but", "so", "because", "then", "when", "while"):
+            break
+        following.append(word)
     span = " ".join([normalized[start:end], *following])
     if _FIRST_PERSON.search(span):
         return False

@@ -130,6 +130,53 @@ _HIGH_PLACE = (
 _SOON = r"(?:tonight|today|tomorrow|this weekend|this week|soon|now|right now|after|before)"
 _SELF_OR_OTHER = r"(?:myself|himself|herself|themselves|themself)"
 
+def _near(first: str, second: str, gap: int = 60) -> str:
+    """Two meaning groups close together, in either order, within `gap` characters."""
+    return (
+        rf"\b(?:{first})\b.{{0,{gap}}}\b(?:{second})\b"
+        rf"|\b(?:{second})\b.{{0,{gap}}}\b(?:{first})\b"
+    )
+
+
+# Co-occurring meaning groups, for wordings no single phrase foresees: a means of dying with
+# a sign of intent, something sexual with a sign of no consent, control of money or movement
+# by someone close.
+_MEANS = (
+    r"pills|tablets|sleeping tablets|paracetamol|meds|medication|painkillers|antidepressants|"
+    r"insulin|rope|noose|blade|blades|razor|knife|gun|bridge|footbridge|river|roof|ledge|"
+    r"tracks|railway|cliff|cliffs|overdose|charcoal|motorway|overpass|multi storey"
+)
+_INTENT = (
+    r"tonight|enough|ready|how many|how much|counting|counted|saved|saving|stash|stashed|"
+    r"hidden|hiding|hid|in my drawer|in a sock|lined up|looking at|staring at|holding|hold|"
+    r"for an hour|think about it|thinking about it|do it|end it|the last time|goodbye|final|"
+    r"collecting|stockpiling|bought|buying|sitting on|standing on|edge|jump|jumping|want to"
+)
+_SEXUAL = (
+    r"sex|slept with|sleep with|touch|touches|touching|touched|hands on me|hand up|in my bed|"
+    r"into my bed|did it|does it|do stuff|did stuff|does stuff|do things|did things|does "
+    r"things|makes me do|made me do|kissed me|kissing me|groped|undress|undressed|clothes off|"
+    r"naked|pics|nudes|photos of me|videos of me|private parts|in the shower with me"
+)
+_NO_CONSENT = (
+    r"stop|crying|cried|asleep|sleeping|drunk|passed out|forced|force|did not want|do not want|"
+    r"even though|cornered|would not let|will not let|pinned|held me|froze|frozen|nobody is "
+    r"home|no one is home|when nobody|when no one|if i do not|unless i|show everyone|"
+    r"send them to|i am 1[0-7]|i am only 1[0-7]|year old|told me not to tell|our secret|"
+    r"nobody would believe|no one would believe|said no|saying no|kept going|scared|"
+    r"not allowed to tell|cant tell anyone|can not tell anyone"
+)
+_CONTROL = (
+    r"not allowed|allowance|receipts|checks my|tracks my|reads my|takes my|took my|hides my|"
+    r"hid my|keeps my|locks me|locked me|will not let me|would not let me|makes me ask|have "
+    r"to ask (?:him|her|them)|gives me (?:\w+ ){0,2}a week|my own money|money of my own|"
+    r"cut me off|followed me|follows me|turns up|location"
+)
+_CLOSE_PERSON = (
+    r"he|she|they|him|her|husband|wife|partner|boyfriend|girlfriend|dad|father|mom|mother|"
+    r"brother|sister|son|ex|stepfather|stepmother|in laws|family|fiance"
+)
+
 PHRASES: tuple[Phrase, ...] = (
     # --- suicide: named
     _p(
@@ -359,6 +406,21 @@ PHRASES: tuple[Phrase, ...] = (
        r"|\b(?:she|he|they) can have my (?:\w+)\b(?=.*\b(?:not moving|won't need|after)\b)"
        r"|\bgiving away (?:all )?my (?:stuff|things|belongings)\b"
        r"|\bsold my \w+ ?,? gave\b"),
+    _p("means with intent", _S, _Q, _PILL_WORDS.replace("pills ", "") + " pills rope noose "
+       "blade blades razor knife gun bridge footbridge river roof ledge tracks railway cliff "
+       "cliffs overdose charcoal motorway overpass",
+       _near(_MEANS, _INTENT),
+       unless=r"^ ?(?:for (?:my|the|a) (?:migraine|headache|cold|back|period|dog|cat)|"
+       r"chopping|cooking|dinner)\b"),
+    _p("wishing to be gone", _S, _Q, "funeral grave death dying dead gone",
+       _near(r"my (?:own )?funeral|my grave|my death|me dying|i (?:was|were) dead|being dead|"
+             r"i am gone|i was gone|not being here",
+             r"relieved|relief|peace|peaceful|imagine|imagining|picture|picturing|dream|"
+             r"dreaming|daydream|wish|want|would be (?:better|easier)|calm")),
+    _p("goodbye", _S, _Q, "sure care",
+       r"\bmake sure (?:my|the) (?:dog|cat|kids|children|plants|pets|fish|hamster|rabbit|"
+       r"babies)\b(?: \w+){0,3} (?:goes|go|gets|get|is|are|to|looked|taken|somewhere|someone)\b"
+       r"|\btake care of my (?:dog|cat|kids|pets) (?:for me|when|after|if)\b"),
     # --- self-harm
     _p("self-harm named", _H, _C, "selfharm selfharming selfharmed",
        r"\bselfharm(?:ing|ed)?\b",
@@ -418,6 +480,13 @@ PHRASES: tuple[Phrase, ...] = (
        r"see|punish|control|days?|since|dizzy|keep going)\b"
        r"|\bmaking myself (?:throw up|sick|vomit)\b"
        r"|\b(?:starve|starving|starved) (?:myself|herself|himself)\b"),
+    _p("self-harm described", _H, _C, "own mark marks",
+       r"\b(?:slap|slapped|hit|punch|punched|scratch|scratched|bite|bit|pinch|pinched|burn|"
+       r"burned|burnt|cut) my own (?:face|arms?|legs?|skin|hands?|head|body|wrists?|stomach)\b"),
+    _p("self-harm described", _H, _Q, "eat eating ate meals",
+       _near(r"only eat|barely eat|stopped eating|not eating|do not eat|skip meals|skipping meals",
+             r"so (?:they|my \w+|he|she|someone|people|everyone) (?:will|would|can|could|might) "
+             r"(?:see|notice|finally see|finally notice)|to punish|punishment|deserve", 60)),
     _p("self-harm described", _H, _Q, "meals punish",
        r"\b(?:skip|skipping) meals\b.{0,40}\b(?:purpose|punish)\b"
        r"|\bto punish myself\b"),
@@ -503,7 +572,23 @@ PHRASES: tuple[Phrase, ...] = (
        r"\bmy duty as a wife\b"),
     _p("sexual violence", _SV, _Q, "let want",
        r"\b(?:just let him|let him because|did not really want to but|didn't really want to)\b"),
+    _p("no consent", _SV, _Q, "sex slept sleep touch touches touching touched hands hand bed "
+       "did does do makes made kissed kissing groped undress undressed clothes naked pics "
+       "nudes photos videos private shower",
+       _near(_SEXUAL, _NO_CONSENT, 50),
+       unless=r"^ ?(?:my (?:homework|chores|job|work))\b"),
+    _p("sexual violence", _SV, _C, "hands cornered",
+       r"\b(?:put|puts|putting|had|has) (?:his|her|their) hands? (?:on|up|inside|down|under) "
+       r"(?:me|my)\b|\bcornered me\b(?=.*\b(?:hands?|touch|kiss|grab)\w*\b)"),
     # --- violence and coercive control (against the writer)
+    _p("control", _V, _Q, "allowed allowance receipts checks tracks reads takes took hides hid "
+       "keeps locks locked let ask week money location followed follows turns",
+       _near(_CONTROL, _CLOSE_PERSON, 60)),
+    _p("violence", _V, _C, "hands neck throat hair arm spat dragged slammed twisted",
+       r"\b(?:hands?|fingers) (?:round|around|on) my (?:neck|throat)\b"
+       r"|\b(?:pulled|pulls|yanked|dragged|drags) (?:me by )?(?:my )?(?:hair|arm)\b"
+       r"|\b(?:spat|spits) (?:on|at) me\b|\bdragged me\b|\btwisted my (?:arm|wrist)\b"
+       r"|\b(?:slammed|shut|trapped|closed) my (?:hand|fingers|arm|leg|foot) in\b"),
     _p("violence", _V, _C, _HARM_NEEDS,
        rf"\b{_ABUSER} {_FILLER}{_HARM_VERB} (?:up )?{_ME}\b", unless=_NOT_IDIOM_HIT),
     _p("violence", _V, _C, _HARM_NEEDS,
@@ -629,6 +714,9 @@ PHRASES: tuple[Phrase, ...] = (
        r"|\b(?:screams|shouts|yells|smashes|breaks things|broke my phone|smashed a mug)\b"
        r"(?=.*\b(?:until i|when i|if i|say no|ask|refuse|take it back|so i)\b)"
        r"|\bbroke my phone\b"),
+    _p("fear", _F, _Q, "option choice seen happens pay",
+       r"\b(?:not an option|is not an option|no choice)\b(?=.*\b(?:him|her|them|he|she)\b)"
+       r"|\b(?:i have|i've) seen what happens\b|\bmakes? me pay for it\b"),
     _p("fear", _F, _Q, "dare safer freezes eggshells might look",
        r"\b(?:do not dare|don't dare|never dare)\b|\bsafer that way\b"
        r"|\bwalks? on eggshells\b|\bgets this look\b|\bmight (?:hurt me|hit me)\b"

@@ -110,6 +110,7 @@ PAIR_FORMS: dict[tuple[str, str], str] = {
     ("want", "2"): "want to", ("need", "2"): "need to", ("going", "2"): "going to",
     ("wants", "2"): "wants to", ("have", "2"): "have to", ("k", "ms"): "kill myself",
     ("over", "dose"): "overdose", ("over", "dosed"): "overdosed", ("k", "ing"): "killing",
+    ("kys", "myself"): "kill myself",
 }
 
 # Rare words the rules rely on, and the only ones fuzzy matching maps a typo to. Short words
@@ -163,6 +164,11 @@ def correct_word(word: str) -> str:
 
 # Small words that leetspeak hides between the ones that matter ("i w4nt t0 d!e").
 _GLUE = frozenset({"to", "me", "my", "i"})
+_STEMS: tuple[tuple[str, str], ...] = (
+    ("sewerslid", "suicide"),
+    ("suicid", "suicidal"),
+    ("unalivey", "unalive"),
+)
 # Short words worth un-spacing ("k i l l") though too short for fuzzy matching.
 _SHORT_KEYS = frozenset(
     ["kill", "die", "dead", "rape", "raped", "cut", "cuts", "hang", "noose", "pills", "hurt",
@@ -236,6 +242,11 @@ def normal_words(text: str) -> list[str]:
             continue
         if word.endswith("'s") and word[:-2] in _LEXICON_SET:
             word = word[:-2]
+        # Playful suffixes on a key word: "sewerslidey", "unalive-y", "suicidey".
+        for stem, meaning in _STEMS:
+            if word.startswith(stem) and len(word) > len(stem) + 1 and word not in WORD_FORMS:
+                word = meaning
+                break
         form = WORD_FORMS.get(word) or correct_word(word)
         if words and (joined := PAIR_FORMS.get((words[-1], form))):
             words[-1:] = joined.split()
