@@ -154,10 +154,10 @@ class CrisisDetector:
                 return CALM
             if not serious and (is_joke(normalized) or is_about_media(normalized)):
                 return CALM
-            if is_about_media(normalized) and all(hit.about_other for hit in hits):
+            best = min(hits, key=_rank)
+            if best.about_other and is_about_media(normalized):
                 # "the book ends with her taking an overdose": a story, not a person.
                 return CALM
-            best = min(hits, key=_rank)
             if is_past(normalized):
                 return Assessment(Outcome.PAST, best.phrase.kind, best.about_other)
             if best.phrase.outcome is Outcome.CHECK_IN and disowns_danger(normalized):

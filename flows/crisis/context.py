@@ -182,7 +182,7 @@ def is_about_media(normalized: str) -> bool:
     return bool(_MEDIA.search(normalized)) and not _FIRST_PERSON_NOW.search(normalized)
 
 
-_SUBJECT = re.compile(rf"\b(?:i|he|she|they|{_OTHER_PEOPLE})\b")
+_SUBJECT = re.compile(rf"\b(?:i|me|he|she|they|her|him|them|{_OTHER_PEOPLE})\b")
 # The writer as the one harmed: "me", "myself", "my arm" (but "my sister" is someone else).
 _FIRST_PERSON = re.compile(
     r"\b(?:me|us|myself|i|we|our|mine)\b|\bmy (?!(?:best |little |big |older |younger )?"
@@ -210,7 +210,7 @@ def _nearest_subject_is_other(normalized: str, start: int) -> bool:
     for clause in reversed(clauses[-3:]):
         subjects = _SUBJECT.findall(clause)
         if subjects:
-            return bool(subjects[-1] != "i")
+            return bool(subjects[-1] not in ("i", "me"))
     return False
 
 
