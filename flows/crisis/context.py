@@ -35,7 +35,8 @@ _PAST_MARK = re.compile(
     r"in (?:19|20)\d\d|that was (?:19|20)\d\d|(?:my )?first (?:husband|wife|girlfriend|"
     r"boyfriend)|looking back|"
     r"a phase|once ,|once a long|i remember when|my ex husband|my ex wife|"
-    r"when my (?:son|daughter) was born|in college|in uni|at uni|i attempted when)\b"
+    r"when my (?:son|daughter) was born|in college|in uni|at uni|i attempted when|"
+    r"through my (?:teens|twenties|childhood)|as a teen|free of it)\b"
 )
 _CURRENT = re.compile(
     r"\b(?:again(?! (?:since|after))|right now|tonight|last night|this week|yesterday|"

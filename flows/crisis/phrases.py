@@ -100,7 +100,8 @@ _HARM_VERB = (
     r"shoves|shoving|smack|smacked|smacks|beating|assault|assaulted|attack|attacked|attacks|"
     r"batter|battered|batters|headbutted|bit|bites|scratches|scratched|stabbed(?! (?:me|us) in "
     r"the back)|burned|burnt|"
-    r"pushed|pushes|pushing|grabbed|grabs|grabbing|pinned|pins|throttled|whipped|belted)"
+    r"pushed|pushes|pushing|grabbed|grabs|grabbing|pinned|pins|throttled|whipped|belted|burns|"
+    r"burning)"
 )
 _HARM_NEEDS = (
     "hit hits hitting beat beats beaten beating punch punched punches punching slap slapped "
@@ -108,7 +109,7 @@ _HARM_NEEDS = (
     "strangles strangling shove shoved shoves shoving smack smacked smacks assault assaulted "
     "attack attacked attacks batter battered batters headbutted bit bites scratches scratched "
     "stabbed burned burnt pushed pushes pushing grabbed grabs grabbing pinned pins throttled "
-    "whipped belted"
+    "whipped belted burns burning"
 )
 _NOT_IDIOM_HIT = (
     r"^ ?(?:out\b|back\b|up\b|under the table\b|off\b|with (?:a|the|some) (?:question|news|"
@@ -298,8 +299,8 @@ PHRASES: tuple[Phrase, ...] = (
        unless=r"^ ?(?:it was nice knowing)"),
     _p("goodbye", _S, _C, "letters letter note notes",
        r"\b(?:wrote|written|writing|write|left|leaving) (?:a |my |the )?(?:letters?|notes?|"
-       r"goodbyes?) (?:to|for) (?:my |each of my |everyone|all|my husband|my wife|my kids|my mom|"
-       r"my family)"),
+       r"goodbyes?) (?:to|for) (?:my |each of my |everyone|all|people|the people|my husband|"
+       r"my wife|my kids|my mom|my family)"),
     _p("goodbye", _S, _C, "thank thanks",
        r"\b(?:thank you|thanks) for everything\b(?=.*\b(?:goodbye|bye|sorry|love you|last)\b)"
        r"|\b(?:goodbye|bye)\b.{0,30}\bthank(?:s| you) for everything\b"),
@@ -342,6 +343,18 @@ PHRASES: tuple[Phrase, ...] = (
        rf"(?:my |the |those |these |his |her )?(?:\w+ )?{_PILLS}\b"
        rf"|\bhow (?:many|much) (?:of )?(?:my )?(?:\w+ )?{_PILLS}\b"
        rf"|\b{_PILLS} (?:in front of me|on my desk|on the table|right here|ready)\b"),
+    _p("means", _S, _C, _PILL_WORDS,
+       rf"\b(?:taken|took|take|swallowed|had) (?:way )?(?:more|too many|extra|double|triple|"
+       rf"twice|a lot more) (?:of )?(?:my |the |her |his )?(?:\w+ )?{_PILLS}"
+       rf"|\b{_PILLS} than (?:i|you|she|he) (?:should|was supposed|are supposed)\b"),
+    _p("not alive", _S, _Q, "better",
+       r"\b(?:they|he|she|everyone|my \w+|the kids|my family)(?: would| will)? (?:be|are|'d be) "
+       r"better off (?:with|without)\b(?! (?:a bigger|the new|more|less))"),
+    _p("goodbye", _S, _Q, "need",
+       r"\b(?:will not|won't) need (?:it|them|any of it|any of this|those|that)(?= ?(?:\.|$))"),
+    _p("goodbye", _S, _Q, "here around make last",
+       r"\b(?:do not think|not sure) i (?:will|would|am going to) (?:be here|be around|make it|"
+       r"last|still be here) (?:for|until|till|to|much|past|through|by|at|next)\b"),
     _p("means", _S, _C, "overdose overdosing overdosed",
        r"\b(?:overdose|overdosing|overdosed)\b",
        unless=r"^ ?on (?!(?:pills|tablets|meds|medication|insulin|paracetamol|painkillers|"
@@ -475,10 +488,10 @@ PHRASES: tuple[Phrase, ...] = (
        r"plasters|sheets|period)\b"
        r"|\b(?:cleaned up|clean up) the blood\b"
        r"|\bnew ones from today\b"),
-    _p("self-harm described", _H, _C, "eating ate meals food throw",
+    _p("self-harm described", _H, _C, "eating ate meals food throw myself sick vomit",
        r"\b(?:stopped|stop|not|no|have not been|haven't been) eat(?:ing)?\b.{0,40}\b(?:notice|"
        r"see|punish|control|days?|since|dizzy|keep going)\b"
-       r"|\bmaking myself (?:throw up|sick|vomit)\b"
+       r"|\b(?:making|made|make|makes) myself (?:throw up|sick|vomit)\b"
        r"|\b(?:starve|starving|starved) (?:myself|herself|himself)\b"),
     _p("self-harm described", _H, _C, "own mark marks",
        r"\b(?:slap|slapped|hit|punch|punched|scratch|scratched|bite|bit|pinch|pinched|burn|"
@@ -507,8 +520,10 @@ PHRASES: tuple[Phrase, ...] = (
     _p("self-harm described", _H, _C, "bled bleeds bleed raw purple blistered blistering",
        r"\b(?:till|until|til) (?:it|they|my skin|i|my \w+) (?:bled|bleeds|bleed|went (?:raw|"
        r"purple|red and raw)|was raw|blistered|bruised|broke)\b"),
-    _p("self-harm described", _H, _C, "sleeves hoodies hide hiding sees",
-       r"\b(?:long sleeves|hoodies?|hide|hiding|so nobody sees|so no one sees)\b.{0,50}"
+    _p("self-harm described", _H, _C,
+       "sleeves hoodies hide hiding sees watch bracelet bracelets covering cover plasters",
+       r"\b(?:long sleeves|hoodies?|hide|hiding|so nobody sees|so no one sees|watch over|"
+       r"bracelets? over|covering|cover up|plasters? over)\b.{0,50}"
        r"\b(?:marks|scars|cuts|bruises|arms|wrists|legs)\b"
        r"(?=.*\b(?:again|july|summer|nobody|no one|so)\b|)"),
     _p("self-harm described", _H, _C, "scissors razor blade blades",
@@ -584,6 +599,16 @@ PHRASES: tuple[Phrase, ...] = (
     _p("control", _V, _Q, "allowed allowance receipts checks tracks reads takes took hides hid "
        "keeps locks locked let ask week money location followed follows turns",
        _near(_CONTROL, _CLOSE_PERSON, 60)),
+    _p("violence", _V, _C, "came comes coming went",
+       r"\b(?:came|comes|coming|went|goes|going) (?:for me|at me)\b(?! (?:with (?:a|the) "
+       r"(?:question|complaint|idea|story)))"),
+    _p("control", _V, _C, "hand wages pay salary benefits",
+       r"\bhand (?:over|him|her) (?:all )?my (?:wages|money|pay|salary|benefits|card|pension)\b"),
+    _p("sexual violence", _SV, _C, "photo photos pic pics picture pictures nudes",
+       _near(r"(?:asked|asks|asking|wants|wanted|keeps asking) (?:me )?(?:for|to send) (?:a |"
+             r"some |more )?(?:photo|photos|pic|pics|picture|pictures|nudes)",
+             r"teacher|coach|boss|man|older|uncle|stepfather|tutor|stranger|online|"
+             r"uncomfortable|year old|i am 1[0-7]", 80)),
     _p("violence", _V, _C, "hands neck throat hair arm spat dragged slammed twisted",
        r"\b(?:hands?|fingers) (?:round|around|on) my (?:neck|throat)\b"
        r"|\b(?:pulled|pulls|yanked|dragged|drags) (?:me by )?(?:my )?(?:hair|arm)\b"
@@ -775,6 +800,9 @@ PHRASES: tuple[Phrase, ...] = (
        r"did not die)\b"),
     _p("hopeless", _D, _Q, "much",
        r"\beverything is (?:just )?too much\b(?! (?:fun|for my budget))"),
+    _p("hopeless", _D, _Q, "through going",
+       r"\b(?:do not|can not) see how i (?:get|can get|will get|am going to get|can keep|keep|"
+       r"will keep|can go on|can carry on) (?:through|going|on)\b"),
     _p("hopeless", _D, _Q, "light",
        r"\bcan not see the light\b"),
     _p("hopeless", _D, _Q, "live like",
