@@ -14,6 +14,7 @@ from flows.crisis import (
     default_detector,
     detect_crisis,
     normalize,
+    warm_up,
 )
 from flows.crisis.model import training_messages
 from flows.crisis.text import correct_word
@@ -224,3 +225,10 @@ def test_rules_alone_keep_their_floor_on_the_development_split() -> None:
     assert figures.recall >= 0.80
     assert figures.calm_crisis_rate <= 0.03
     assert figures.calm_check_in_rate <= 0.02
+
+
+def test_warm_up_builds_the_shared_detector_in_the_background() -> None:
+    """After warm-up the first message does not wait for training."""
+    warm_up().join(timeout=120)
+    assert default_detector() is default_detector()
+    assert default_detector().model is not None

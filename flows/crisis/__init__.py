@@ -47,6 +47,7 @@ __all__ = [
     "assess",
     "detect_crisis",
     "normalize",
+    "warm_up",
 ]
 
 # Above this probability the model asks the check-in question when no phrase matched. Chosen
@@ -189,6 +190,13 @@ def default_detector() -> CrisisDetector:
             if _default is None:
                 _default = CrisisDetector(MessageModel.train(training_messages()))
     return _default
+
+
+def warm_up() -> threading.Thread:
+    """Train the default detector in a background thread, so no person waits for it."""
+    thread = threading.Thread(target=default_detector, name="crisis-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def assess(text: str) -> Assessment:
