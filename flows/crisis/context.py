@@ -13,9 +13,10 @@ _NEGATED_BEFORE = re.compile(
     r"(?<!saying )(?<!says )(?<!tell )(?<!told )(?<!if i do )(?<!if i )(?<!unless i )"
     r"\b(?:not|never|no|nope|nah|nothing like)\b"
     r"(?! (?:stop|lie|joking|kidding|a joke|longer|cap|sure|only|just|know|help|sleep|eat|"
+    r"going to lie|gonna lie|telling|"
     r"say|tell|said|told|"
     r"anymore|one|body|more|point|reason|way|future|fight|light)\b)"
-    r"(?: (?!but\b|and\b|so\b)[\w']+){0,3} ?$)"
+    r"(?: (?!but\b|and\b|so\b)[\w']+){0,4} ?$)"
 )
 # A clause that disowns the danger outright: "i am safe", "he has never hurt me".
 _DISOWNED = re.compile(
@@ -101,6 +102,10 @@ _HYPERBOLE = re.compile(
     r"(?:make|makes|made|making) me want to (?:die|kill myself|crawl)"
     r"|\b(?:die|dying) (?:of|from) (?:embarrassment|laughter|laughing|cringe|boredom|shame)\b"
     r"|\b(?:crawl under|into a hole) (?:the table |a rock )?and die\b"
+    r"|\b(?:going to|will|could|gonna|might) (?:kill|murder|strangle|throttle) (?:my (?:brother|"
+    r"sister|flatmate|roommate|housemate|boss|mom|dad|husband|wife|boyfriend|girlfriend|kids?|"
+    r"son|daughter|cat|dog|teacher)|him|her|them)\b(?! (?:if (?:i|he|she) (?:leave|leaves|"
+    r"tell|tells)))"
     r"|\b(?:literally|would) die for\b|\bwalk into the sea\b(?= .*\banyway\b)"
     r"|\bnice knowing you\b|\bgoing to kill me\b"
     r"|\bif i(?: \w+){0,4} (?:late|eat|ate|forget|forgot|break|broke|miss|lose|spill|dent|"

@@ -199,7 +199,7 @@ PHRASES: tuple[Phrase, ...] = (
     _p("suicide named", _S, _C, "life",
        r"\b(?:end|ending|take|taking|took|finish|finishing) (?:my|his|her) (?:own )?life\b"),
     _p("suicide named", _S, _C, "die", r"\b(?:want|wanted|wanting|going|ready|decided|plan|"
-       r"planning|wish|deserve|need|urge) to die\b",
+       r"planning|wish|deserve|need|urge|feel|feeling|feels) to die\b",
        unless=r"^ ?(?:of|from|on (?:this|that) hill|laughing|inside|a little|for (?:this|that|"
        r"a|the|some))\b"),
     _p("suicide named", _S, _C, "die", r"\b(?:i|me) (?:just )?(?:want|wanna) die\b"),
@@ -321,6 +321,14 @@ PHRASES: tuple[Phrase, ...] = (
        r"\b(?:have|made|got|making|picked) (?:a |the |my |it all )?plan(?:ned)?\b"
        r"(?=.*\b(?:die|kill|end|suicide|it|tonight|sunday|pills|rope|jump|permanent|"
        r"myself)\b)|\bgot it all planned\b|\bit planned (?:out )?for\b"),
+    _p("plan", _S, _Q, "decided mind",
+       _near(r"i have decided|i decided|made up my mind|my mind is made up|it is decided",
+             r"sunday|monday|tuesday|wednesday|thursday|friday|saturday|tonight|tomorrow|"
+             r"this weekend|the date|not telling anyone|nobody will know|no one will know|"
+             r"not going to tell", 30)),
+    _p("burden", _S, _C, "favour favor",
+       r"\b(?:doing|do|be doing) (?:them|everyone|you|him|her|my \w+|the world) a favou?r "
+       r"(?:by|if) (?:i )?(?:disappearing|disappear|leaving|dying|die|going|not being|ending)\b"),
     _p("plan", _S, _C, "date day",
        r"\b(?:picked|chosen|chose|set) (?:a|the) (?:date|day|time)\b"),
     _p("plan", _S, _C, "it",
@@ -744,7 +752,8 @@ PHRASES: tuple[Phrase, ...] = (
        r"|\b(?:i have|i've) seen what happens\b|\bmakes? me pay for it\b"),
     _p("fear", _F, _Q, "dare safer freezes eggshells might look",
        r"\b(?:do not dare|don't dare|never dare)\b|\bsafer that way\b"
-       r"|\bwalks? on eggshells\b|\bgets this look\b|\bmight (?:hurt me|hit me)\b"
+       r"|\bwalks? on eggshells\b|\b(?:gets|has|gives me) (?:this|that|the) (?:scary |angry |"
+       r"dark )?look\b|\bmight (?:hurt me|hit me)\b"
        r"|\balways feel like he might\b"),
     # --- hopelessness and exhaustion (check-in)
     _p("hopeless", _D, _Q, "anymore more this",
