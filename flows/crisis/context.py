@@ -36,14 +36,16 @@ _PAST_MARK = re.compile(
     r"in (?:19|20)\d\d|that was (?:19|20)\d\d|(?:my )?first (?:husband|wife|girlfriend|"
     r"boyfriend)|looking back|"
     r"a phase|once ,|once a long|i remember when|my ex husband|my ex wife|"
-    r"when my (?:son|daughter) was born|in college|in uni|at uni|i attempted when|"
+    r"when my (?:son|daughter) was born|i attempted when|years back|a few years back|"
+    r"went through a (?:\w+ ){0,2}(?:patch|phase|period|spell|time)|"
     r"through my (?:teens|twenties|childhood)|as a teen|free of it)\b"
 )
 _CURRENT = re.compile(
     r"\b(?:again(?! (?:since|after))|right now|tonight|last night|this week|yesterday|"
     r"at the moment|currently|lately|every night|started again|relapsed|i still want|"
     r"still (?:happening|does|do|comes|tries|try|lives|hits|hurts|is|wants)|coming to stay|"
-    r"can not breathe|doing it again|is outside|a week ago|last month|"
+    r"can not breathe|still can not (?:sleep|eat|stop|breathe|function|go out|leave)|"
+    r"doing it again|is outside|a week ago|last month|"
     r"three days ago|days ago|i am still with)\b"
 )
 _PAST_TOPIC = re.compile(
@@ -106,6 +108,8 @@ _HYPERBOLE = re.compile(
     r"sister|flatmate|roommate|housemate|boss|mom|dad|husband|wife|boyfriend|girlfriend|kids?|"
     r"son|daughter|cat|dog|teacher)|him|her|them)\b(?! (?:if (?:i|he|she) (?:leave|leaves|"
     r"tell|tells)))"
+    r"|\b(?:i will|i would) (?:jump off|throw myself|kill myself|die)\b.{0,40}\bif\b"
+    r"(?=.*\b(?:haha\w*|lol|lmao|jk)\b)"
     r"|\b(?:literally|would) die for\b|\bwalk into the sea\b(?= .*\banyway\b)"
     r"|\bnice knowing you\b|\bgoing to kill me\b"
     r"|\bif i(?: \w+){0,4} (?:late|eat|ate|forget|forgot|break|broke|miss|lose|spill|dent|"
@@ -124,6 +128,7 @@ _MEDIA = re.compile(
     r"|\b(?:the|a|this|that) (?:book|show|series|play|song|story|character|scene|villain|"
     r"novel)\b(?= .*\b(?:ends|end|where|about|in which|character|author|shows)\b)"
     r"|\bin the (?:book|show|series|play|song|story|game|video|film|movie)\b"
+    r"|\b(?:i am |just |started |finished |been )?reading(?: \.)? (?:a|the|this|that)\b"
 )
 _FIRST_PERSON_NOW = re.compile(
     r"\b(?:i (?:want to|am going to|will|feel like|have (?:the|a plan|pills|been)|am (?:so |"

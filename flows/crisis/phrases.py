@@ -224,8 +224,8 @@ PHRASES: tuple[Phrase, ...] = (
        r"(?: at all)?(?: anymore| any longer)?\b",
        unless=r"^ ?(?:here|there|in|with|at|near|like|alone|together|on|so|that|this|without|"
        r"under)\b"),
-    _p("not alive", _S, _C, "alive living existing",
-       r"\b(?:tired|sick|done) (?:of|with) (?:living|being alive|life|existing)\b",
+    _p("not alive", _S, _C, "alive living existing life",
+       r"\b(?:tired|sick|done|exhausted) (?:of|with) (?:living|being alive|life|existing)\b",
        unless=r"^ ?(?:out|in|with|like|on|under|at|by|from|here|there|paycheck|alone|"
        r"together|so|this|that|for|off|as|admin|'s)\b"),
     _p("not alive", _S, _C, "live living",
@@ -260,7 +260,8 @@ PHRASES: tuple[Phrase, ...] = (
        r"\b(?:better|happier|fine|easier|lighter|okay|ok) (?:off )?without me\b"),
     _p("not alive", _S, _C, "miss notice care",
        r"\b(?:no one|nobody|noone) (?:would|will|is going to) (?:even )?(?:miss|notice|care)\b"
-       r"(?= .*\b(?:gone|dead|die|died|disappeared|not here)\b)"),
+       r"(?= .*\b(?:gone|dead|die|died|disappeared|not here|vanished|vanish|disappear|left|"
+       r"went)\b)"),
     _p("not alive", _S, _C, "dying", r"\b(?:feel|feels|feeling|felt) like dying\b",
        unless=r"^ ?(?:of|from|laughing|with laughter|to|after)\b"),
     _p("not alive", _S, _C, "ending dying",
@@ -276,6 +277,10 @@ PHRASES: tuple[Phrase, ...] = (
        r"\b(?:want|wanted|need|needs|wish|just want) (?:it|it all|everything|all of it|"
        r"the pain|this|life) to (?:stop|end|be over)\b",
        unless=r"^ ?(?:raining|snowing|for a|for the|at|being|so i can)\b"),
+    _p("wanting it to stop", _S, _Q, "quiet away silent dark",
+       r"\b(?:want|wanted|need|wish|just want) (?:it|it all|everything|the world|the noise|my "
+       r"brain|my head|life|all of it|this) to (?:go quiet|go away|go silent|go dark|shut up|"
+       r"switch off)\b(?! (?:for (?:a|an|the) (?:bit|hour|day|night|minute|while|weekend)))"),
     _p("wanting it to stop", _S, _C, "permanently forever good",
        r"\b(?:stop|end|over|it)\b.{0,20}\b(?:permanently|forever|for good)\b"
        r"(?=.*\b(?:i know what i mean|for real|not joking|really)\b)"),
@@ -358,6 +363,12 @@ PHRASES: tuple[Phrase, ...] = (
     _p("not alive", _S, _Q, "better",
        r"\b(?:they|he|she|everyone|my \w+|the kids|my family)(?: would| will)? (?:be|are|'d be) "
        r"better off (?:with|without)\b(?! (?:a bigger|the new|more|less))"),
+    _p("goodbye", _S, _Q, "passcode passwords password pin bank will insurance",
+       _near(r"passcode|passwords|password|pin number|bank details|bank stuff|bank cards|my will|"
+             r"life insurance|insurance papers",
+             r"for my (?:brother|sister|mom|dad|husband|wife|kids|son|daughter|family|partner)|"
+             r"on the (?:kitchen )?table|in case|after i|when i am gone|so they|so he|so she",
+             50)),
     _p("goodbye", _S, _Q, "need",
        r"\b(?:will not|won't) need (?:it|them|any of it|any of this|those|that)(?= ?(?:\.|$))"),
     _p("goodbye", _S, _Q, "here around make last",
@@ -617,6 +628,20 @@ PHRASES: tuple[Phrase, ...] = (
              r"some |more )?(?:photo|photos|pic|pics|picture|pictures|nudes)",
              r"teacher|coach|boss|man|older|uncle|stepfather|tutor|stranger|online|"
              r"uncomfortable|year old|i am 1[0-7]", 80)),
+    _p("violence", _V, _C, "shoves shoved slaps slapped punches punched kicks kicked chokes "
+       "choked strangles strangled beats headbutts headbutted smacks smacked",
+       r"\b(?<!i )(?<!it )(?:shoves|shoved|slaps|slapped|punches|punched|kicks|kicked|chokes|"
+       r"choked|strangles|strangled|beats|headbutts|headbutted|smacks|smacked) (?:me|us)\b"
+       r"(?! (?:at|in (?:a|the) (?:game|race|match)|to it|out|under the table|awake|up|off "
+       r"(?:the|my) (?:bed|sofa|couch|chair)))"),
+    _p("violence", _V, _C, "locked key keys",
+       r"\b(?:i am|i was|i have been|being|got|am) locked (?:in|inside|out|up)\b"
+       r"(?! (?:of my (?:account|email|phone|car)|out of my (?:account|email|phone|car)))"
+       r"|\b(?:took|takes|hid|hides|has) (?:the|my|all the) (?:key|keys|door key)\b"
+       r"(?=.*\b(?:locked|lock|can not (?:get|go) out|can not leave|room|inside)\b)"),
+    _p("violence", _V, _C, "knife gun weapon bat hammer",
+       r"\b(?:threatened|threatens|threatening|came at|comes at|went for|pointed) (?:me|us) with "
+       r"(?:a |his |her |the )?(?:\w+ )?(?:knife|gun|weapon|bat|hammer|machete|bottle)\b"),
     _p("violence", _V, _C, "hands neck throat hair arm spat dragged slammed twisted",
        r"\b(?:hands?|fingers) (?:round|around|on) my (?:neck|throat)\b"
        r"|\b(?:pulled|pulls|yanked|dragged|drags) (?:me by )?(?:my )?(?:hair|arm)\b"
@@ -747,6 +772,9 @@ PHRASES: tuple[Phrase, ...] = (
        r"|\b(?:screams|shouts|yells|smashes|breaks things|broke my phone|smashed a mug)\b"
        r"(?=.*\b(?:until i|when i|if i|say no|ask|refuse|take it back|so i)\b)"
        r"|\bbroke my phone\b"),
+    _p("fear", _F, _Q, "react reaction",
+       r"\b(?:scared|afraid|terrified|frightened) (?:of )?how (?:he|she|my (?:husband|wife|"
+       r"partner|boyfriend|girlfriend)) (?:will|would|might|is going to) react\b"),
     _p("fear", _F, _Q, "option choice seen happens pay",
        r"\b(?:not an option|is not an option|no choice)\b(?=.*\b(?:him|her|them|he|she)\b)"
        r"|\b(?:i have|i've) seen what happens\b|\bmakes? me pay for it\b"),
