@@ -232,3 +232,11 @@ def test_warm_up_builds_the_shared_detector_in_the_background() -> None:
     warm_up().join(timeout=120)
     assert default_detector() is default_detector()
     assert default_detector().model is not None
+
+
+@pytest.mark.parametrize("text", [msg.text for msg in DEV[:200]])
+def test_every_outcome_but_calm_names_a_kind(text: str) -> None:
+    """`kind` is None exactly for calm, with and without the model."""
+    for detector in (default_detector(), CrisisDetector(None)):
+        got = detector.assess(text)
+        assert (got.kind is None) == (got.outcome is Outcome.CALM)

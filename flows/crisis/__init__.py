@@ -1,6 +1,6 @@
 """Read a typed message for danger: crisis, a caring check-in, a past experience, or calm.
 
-Two halves, measured together by `python -m benchmarks.crisis_eval` (docs/crisis-detection.md):
+Three parts, measured together by `python -m benchmarks.crisis_eval` (docs/crisis-detection.md):
 
 1. Phrase families over normalised text (flows.crisis.text, flows.crisis.phrases): meaning
    groups such as "wanting it all to stop", "means at hand", "locked in", each with a kind and
@@ -165,7 +165,9 @@ class CrisisDetector:
                 return CALM
             return Assessment(best.phrase.outcome, best.phrase.kind, best.about_other)
         if is_past_experience(normalized):
-            kind = self.model.likeliest_kind(normalized) if self.model else None
+            # Without the model (rules only) the kind of a heavy past is not read; distress
+            # stands for "something hard", so kind stays None only for calm.
+            kind = self.model.likeliest_kind(normalized) if self.model else CrisisKind.DISTRESS
             return Assessment(Outcome.PAST, kind)
         if negated or self.model is None or disowns_danger(normalized):
             return CALM
