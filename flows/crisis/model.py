@@ -10,7 +10,9 @@ n-gram instead of sparse-matrix set-up.
 
 from __future__ import annotations
 
+import itertools
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -59,6 +61,28 @@ def training_messages() -> list[LabelledMessage]:
     """The labelled messages shipped inside the package."""
     text = resources.files("flows.crisis").joinpath("training.yaml").read_text("utf-8")
     return parse_messages(yaml.safe_load(text))
+
+
+_TOKEN = re.compile(r"\b\w+\b")
+
+
+def word_ngrams(normalized: str) -> list[str]:
+    """Words and pairs of neighbouring words: the model's first feature space."""
+    tokens = _TOKEN.findall(normalized)
+    return tokens + [f"{first} {second}" for first, second in itertools.pairwise(tokens)]
+
+
+def char_ngrams(normalized: str) -> list[str]:
+    """Two to five letters inside each word, with a space marking its ends ("kms" -> " k",
+    "km", ..., "ms "): the second space, robust to typos and spellings never seen."""
+    grams: list[str] = []
+    for word in normalized.split():
+        padded = f" {word} "
+        for size in range(2, 6):
+            if size > len(padded):
+                break
+            grams.extend(padded[at : at + size] for at in range(len(padded) - size + 1))
+    return grams
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,11 +142,11 @@ class MessageModel:
         from sklearn.svm import LinearSVC
 
         texts = [normalize(message.text) for message in messages]
+        # Our own analyzers, so that scoring needs no scikit-learn code at all.
+        analyzers = (word_ngrams, char_ngrams)
         vectorizers = [
-            TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
-                            token_pattern=r"(?u)\b\w+\b"),
-            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
-                            min_df=2),
+            TfidfVectorizer(analyzer=word_ngrams, sublinear_tf=True),
+            TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True, min_df=2),
         ]
         matrices = [vectorizer.fit_transform(texts) for vectorizer in vectorizers]
         features = hstack(matrices).tocsr()
@@ -139,7 +163,7 @@ class MessageModel:
 
         spaces = []
         offset = 0
-        for vectorizer in vectorizers:
+        for analyzer, vectorizer in zip(analyzers, vectorizers, strict=True):
             weights: dict[str, tuple[float, float, tuple[float, ...]]] = {}
             for feature, column in vectorizer.vocabulary_.items():
                 at = offset + column
@@ -147,7 +171,7 @@ class MessageModel:
                 kind_weights = tuple(float(row[at]) for row in kind_model.coef_)
                 weights[feature] = (float(vectorizer.idf_[column]), help_weight, kind_weights)
             offset += len(vectorizer.vocabulary_)
-            spaces.append(_Space(vectorizer.build_analyzer(), weights))
+            spaces.append(_Space(analyzer, weights))
         return cls(
             spaces,
             float(help_model.intercept_[0]),
