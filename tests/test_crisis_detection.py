@@ -240,3 +240,23 @@ def test_every_outcome_but_calm_names_a_kind(text: str) -> None:
     for detector in (default_detector(), CrisisDetector(None)):
         got = detector.assess(text)
         assert (got.kind is None) == (got.outcome is Outcome.CALM)
+
+
+def test_messages_do_not_wait_for_a_model_still_training(monkeypatch: pytest.MonkeyPatch) -> None:
+    """While the warm-up trains, the phrases and context answer alone (crisis still caught)."""
+    import threading
+
+    import flows.crisis as crisis
+
+    release = threading.Event()
+    training = threading.Thread(target=release.wait, daemon=True)
+    training.start()
+    monkeypatch.setattr(crisis, "_default", None)
+    monkeypatch.setattr(crisis, "_warming", training)
+    try:
+        assert assess("i want to kill myself tonight").outcome is Outcome.CRISIS
+        model_only = "getting the s-word thoughts again and they're bad tonight"
+        assert assess(model_only).outcome is Outcome.CALM
+    finally:
+        release.set()
+        training.join()

@@ -182,6 +182,10 @@ class CrisisDetector:
 
 _default: CrisisDetector | None = None
 _default_lock = threading.Lock()
+_warming: threading.Thread | None = None
+# What answers while the model is still training in the background: the phrases and context
+# alone, which decide every crisis anyway. Nobody's message waits for a model.
+_RULES_ONLY = CrisisDetector(None)
 
 
 def default_detector() -> CrisisDetector:
@@ -195,15 +199,27 @@ def default_detector() -> CrisisDetector:
 
 
 def warm_up() -> threading.Thread:
-    """Train the default detector in a background thread, so no person waits for it."""
+    """Train the default detector in a background thread; until it is ready, `assess` reads
+    messages with the phrases and context alone instead of waiting."""
+    global _warming
     thread = threading.Thread(target=default_detector, name="crisis-warm-up", daemon=True)
+    _warming = thread
     thread.start()
     return thread
 
 
+def _current_detector() -> CrisisDetector:
+    """The trained detector, or the rules alone while a warm-up is still training it."""
+    if _default is not None:
+        return _default
+    if _warming is not None and _warming.is_alive():
+        return _RULES_ONLY
+    return default_detector()
+
+
 def assess(text: str) -> Assessment:
     """Read one message for danger: crisis, check-in, a past experience, or calm."""
-    return default_detector().assess(text)
+    return _current_detector().assess(text)
 
 
 def detect_crisis(text: str) -> CrisisKind | None:
