@@ -163,7 +163,12 @@ class CrisisDetector:
                 return Assessment(Outcome.PAST, best.phrase.kind, best.about_other)
             if best.phrase.outcome is Outcome.CHECK_IN and disowns_danger(normalized):
                 return CALM
-            return Assessment(best.phrase.outcome, best.phrase.kind, best.about_other)
+            # A witness or helper telling of someone else's danger: "my sister rang me crying,
+            # her husband threw her against the fridge".
+            about_other = best.about_other or (
+                best.phrase.kind is not CrisisKind.FEAR and mostly_about_someone_else(normalized)
+            )
+            return Assessment(best.phrase.outcome, best.phrase.kind, about_other)
         if is_past_experience(normalized):
             # Without the model (rules only) the kind of a heavy past is not read; distress
             # stands for "something hard", so kind stays None only for calm.

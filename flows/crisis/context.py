@@ -74,8 +74,10 @@ _OTHER_PEOPLE = (
     r"(?:(?:my|our|a|his|her|their) (?:best |little |big |older |younger |\d+ year old )?"
     r"(?:friend|mate|sister|brother|son|daughter|mom|dad|father|mother|wife|husband|girlfriend|"
     r"boyfriend|partner|roommate|flatmate|housemate|twin|cousin|student|colleague|coworker|"
-    r"co worker|grandfather|grandmother|ex|neighbour|neighbor|kid|child|teen|uncle|aunt|"
-    r"classmate|girl|guy|boy|bestie)|somebody|someone|a girl|a guy|a friend)"
+    r"co worker|grandfather|grandmother|ex|neighbour|neighbor|kid|child|teen|uncle|aunt|niece|"
+    r"nephew|grandson|granddaughter|stepson|stepdaughter|babysitter|"
+    r"classmate|girl|guy|boy|bestie)|somebody|someone|a girl|a guy|a friend|a (?:man|woman|boy|"
+    r"kid|child|lady|teenager))"
 )
 _OTHER_SUBJECT = re.compile(rf"\b{_OTHER_PEOPLE}(?:'s \w+)?\b")
 _REPORTED = re.compile(
@@ -129,6 +131,7 @@ _MEDIA = re.compile(
     r"novel)\b(?= .*\b(?:ends|end|where|about|in which|character|author|shows)\b)"
     r"|\bin the (?:book|show|series|play|song|story|game|video|film|movie)\b"
     r"|\b(?:i am |just |started |finished |been )?reading(?: \.)? (?:a|the|this|that)\b"
+    r"|\bwe read\b|\bin class\b|\bgood discussion\b"
 )
 _FIRST_PERSON_NOW = re.compile(
     r"\b(?:i (?:want to|am going to|will|feel like|have (?:the|a plan|pills|been)|am (?:so |"
@@ -205,11 +208,18 @@ _FIRST_PERSON = re.compile(
 _OTHER_OBJECT = re.compile(
     rf"\b(?:her|him|them|herself|himself|themselves|his life|their life)\b|{_OTHER_PEOPLE}"
 )
-_OTHER_TOPIC = re.compile(rf"\b(?:he|she|her|him|his|herself|himself)\b|{_OTHER_PEOPLE}")
+_OTHER_TOPIC = re.compile(
+    rf"\b(?:he|she|her|him|his|herself|himself)\b|{_OTHER_PEOPLE}"
+    r"|\b(?:friend|mate|mom|dad|sister|brother|son|daughter|wife|husband|girlfriend|boyfriend|"
+    r"partner|housemate|flatmate|roommate|neighbour|niece|nephew|cousin|grandfather|"
+    r"grandmother)(?:'s)?\b"
+)
 # "i think", "i can hear", "i saw": the writer as a witness, not as the one harmed.
 _WITNESS = re.compile(
     r"\bi (?:think|can hear|hear|heard|saw|see|found|noticed|know|am worried|worry|just walked|"
-    r"am scared for)\b|\b(?:told|texted|messaged|asked|showed|sent) me\b|\bwith me\b"
+    r"am scared for|just saw|am on the phone)\b|\b(?:told|texted|messaged|asked|showed|sent|"
+    r"rang|called) me\b|\bwith me\b|\bwhat (?:do|should|can) i do\b|\bshould i\b"
+    r"|\bjust saw\b|\bwith (?:her|him) in\b"
 )
 _PASSIVE = re.compile(r"\b(?:was|were|being|been|got|is|are|am|get|gets)(?: \w+)? $")
 

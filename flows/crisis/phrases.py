@@ -157,7 +157,8 @@ _SEXUAL = (
     r"sex|slept with|sleep with|touch|touches|touching|touched|hands on me|hand up|in my bed|"
     r"into my bed|did it|does it|do stuff|did stuff|does stuff|do things|did things|does "
     r"things|makes me do|made me do|kissed me|kissing me|groped|undress|undressed|clothes off|"
-    r"naked|pics|nudes|photos of me|videos of me|private parts|in the shower with me"
+    r"naked|pics|nudes|photos of me|videos of me|private parts|in the shower with me|"
+    r"on top of me"
 )
 _NO_CONSENT = (
     r"stop|crying|cried|asleep|sleeping|drunk|passed out|forced|force|did not want|do not want|"
@@ -212,7 +213,8 @@ PHRASES: tuple[Phrase, ...] = (
        unless=r"^ ?(?:with|between)\b"),
     _p("suicide named", _S, _C, "end",
        r"\b(?:going to|will|want to|ready to|plan to|planning to|decided to|about to) end it\b"
-       r"(?! (?:with|between))"),
+       r"(?! (?:with|between))(?!.*\b(?:telling (?:him|her)|tell (?:him|her)|break up|breaking "
+       r"up|the relationship|years is a long time|divorce)\b)"),
     _p("suicide named", _S, _C, "commit", r"\bcommit(?:ting)? (?:suicide|to it)\b"),
     _p("suicide named", _S, _C, "attempt attempted",
        r"\b(?:attempt|attempted|try|tried|trying) (?:suicide|to kill|to end|again)\b",
@@ -261,7 +263,7 @@ PHRASES: tuple[Phrase, ...] = (
     _p("not alive", _S, _C, "miss notice care",
        r"\b(?:no one|nobody|noone) (?:would|will|is going to) (?:even )?(?:miss|notice|care)\b"
        r"(?= .*\b(?:gone|dead|die|died|disappeared|not here|vanished|vanish|disappear|left|"
-       r"went)\b)"),
+       r"went|prove it|this weekend|tonight|soon)\b)"),
     _p("not alive", _S, _C, "dying", r"\b(?:feel|feels|feeling|felt) like dying\b",
        unless=r"^ ?(?:of|from|laughing|with laughter|to|after)\b"),
     _p("not alive", _S, _C, "ending dying",
@@ -299,13 +301,15 @@ PHRASES: tuple[Phrase, ...] = (
     _p("goodbye", _S, _C, "goodbye bye",
        r"\b(?:this is|saying|say|said|wanted to say|want to say|just want to say|just wanted to "
        r"say) (?:my )?(?:goodbye|bye)\b(?! (?:to (?:my|the) (?:old|job|house|flat|car)|for now|"
-       r"for today|til|till|until))"),
+       r"for today|til|till|until|at the|to each other|and (?:hugged|kissed)))"),
     _p("goodbye", _S, _C, "goodbye", r"\bgoodbye (?:letters?|notes?|everyone|world|all)\b",
        unless=r"^ ?(?:it was nice knowing)"),
     _p("goodbye", _S, _C, "letters letter note notes",
        r"\b(?:wrote|written|writing|write|left|leaving) (?:a |my |the )?(?:letters?|notes?|"
        r"goodbyes?) (?:to|for) (?:my |each of my |everyone|all|people|the people|my husband|"
-       r"my wife|my kids|my mom|my family)"),
+       r"my wife|my kids|my mom|my family)",
+       unless=r"^(?: \w+){0,2} (?:to explain|explaining|about|asking|for (?:her|his|their) "
+       r"birthday|to ask|to say thank|why)\b"),
     _p("goodbye", _S, _C, "thank thanks",
        r"\b(?:thank you|thanks) for everything\b(?=.*\b(?:goodbye|bye|sorry|love you|last)\b)"
        r"|\b(?:goodbye|bye)\b.{0,30}\bthank(?:s| you) for everything\b"),
@@ -381,6 +385,14 @@ PHRASES: tuple[Phrase, ...] = (
     _p("means", _S, _C, "photo picture pic video",
        r"\b(?:photo|picture|pic|video) (?:of|with) (?:\w+ )?(?:pills|tablets|a knife|a rope|a "
        r"noose|a gun|the bridge|blood|a knife to)\b"),
+    _p("means", _S, _C, "means",
+       r"\b(?:i have|i have got|got|i've got|have) the means\b"),
+    _p("goodbye", _S, _C, "side love",
+       r"\bsee you (?:all )?on the other side\b"
+       r"|\btell my (?:mom|dad|family|sister|brother|kids|wife|husband) i love "
+       r"(?:her|him|them)\b"),
+    _p("method search", _S, _Q, "quick instant painless",
+       r"\b(?:would|it would|would it) be (?:quick|instant|painless)\b"),
     _p("means", _S, _C, "rope noose",
        r"\b(?:rope|noose)\b(?=.*\b(?:got|have|bought|tied|my|in my|ready|car|room|wardrobe|"
        r"garage|tonight)\b)|\b(?:got|have|bought|tied) (?:a|the) (?:rope|noose)\b",
@@ -401,7 +413,9 @@ PHRASES: tuple[Phrase, ...] = (
        r"after|it|everything|listening|edge|long time)\b)"
        r"|\b(?:walk|walking|keep walking) into the (?:sea|water|river|lake)\b"
        r"|\bat the quarry\b|\bedge of the (?:platform|roof|bridge|cliff)\b",
-       unless=r"^ ?(?:party|bar|garden|terrace|restaurant|game|of my comfort|club)\b"),
+       unless=r"^ ?(?:party|bar|garden|terrace|restaurant|game|of my comfort|club|(?:of (?:our|"
+       r"my|the) (?:building|flat|house) )?(?:with a (?:cup|cuppa|drink|beer|book|coffee)|"
+       r"watching|for (?:the|a) (?:view|party|bbq|barbecue|sunset)))\b"),
     _p("place", _S, _C, "tracks railway ledge",
        r"\b(?:i am|he is|she is|they are|standing|sitting|stood|sat) (?:at|on|by) (?:the )?"
        r"(?:train tracks|railway tracks|railway line|tracks|ledge)\b"),
@@ -512,6 +526,10 @@ PHRASES: tuple[Phrase, ...] = (
        r"see|punish|control|days?|since|dizzy|keep going)\b"
        r"|\b(?:making|made|make|makes) myself (?:throw up|sick|vomit)\b"
        r"|\b(?:starve|starving|starved) (?:myself|herself|himself)\b"),
+    _p("self-harm described", _H, _C, "compass blade razor knife scissors lighter pin needle",
+       r"\b(?:used|using|use) (?:a|the|my) (?:compass|blade|razor|knife|scissors|lighter|pin|"
+       r"needle|sharpener)\b.{0,40}\bon my (?:arms?|wrists?|legs?|thighs?|stomach|skin|hips?|"
+       r"body|chest)\b"),
     _p("self-harm described", _H, _C, "own mark marks",
        r"\b(?:slap|slapped|hit|punch|punched|scratch|scratched|bite|bit|pinch|pinched|burn|"
        r"burned|burnt|cut) my own (?:face|arms?|legs?|skin|hands?|head|body|wrists?|stomach)\b"),
@@ -556,7 +574,7 @@ PHRASES: tuple[Phrase, ...] = (
     _p("sexual violence", _SV, _C, "assaulted assault molested abused abusing groped "
        "groping grooming groomed",
        r"\b(?:sexually )?(?:assaulted|molested|groped|groomed|abused|abusing)\b"
-       r"(?= (?:me|her|him|us|when|as|by|at|on|in|since|for|\.|$))"
+       r"(?=(?: (?:me|her|him|us|when|as|by|at|on|in|since|for|\.))|$)"
        r"|\bsexual(?:ly)? (?:assault|abuse|violence)\b"
        r"|\b(?:\w+ )?(?:assaulted|molested|groped|groomed) me\b",
        unless=r"^ ?(?:awareness|prevention)\b"),
@@ -608,8 +626,8 @@ PHRASES: tuple[Phrase, ...] = (
        r"\b(?:just let him|let him because|did not really want to but|didn't really want to)\b"),
     _p("no consent", _SV, _Q, "sex slept sleep touch touches touching touched hands hand bed "
        "did does do makes made kissed kissing groped undress undressed clothes naked pics "
-       "nudes photos videos private shower",
-       _near(_SEXUAL, _NO_CONSENT, 50),
+       "nudes photos videos private shower top",
+       _near(_SEXUAL, _NO_CONSENT, 100),
        unless=r"^ ?(?:my (?:homework|chores|job|work))\b"),
     _p("sexual violence", _SV, _C, "hands cornered",
        r"\b(?:put|puts|putting|had|has) (?:his|her|their) hands? (?:on|up|inside|down|under) "
@@ -629,10 +647,13 @@ PHRASES: tuple[Phrase, ...] = (
              r"teacher|coach|boss|man|older|uncle|stepfather|tutor|stranger|online|"
              r"uncomfortable|year old|i am 1[0-7]", 80)),
     _p("violence", _V, _C, "shoves shoved slaps slapped punches punched kicks kicked chokes "
-       "choked strangles strangled beats headbutts headbutted smacks smacked",
+       "choked strangles strangled beats headbutts headbutted smacks smacked pushes pushed "
+       "grabs grabbed drags dragged",
        r"\b(?<!i )(?<!it )(?:shoves|shoved|slaps|slapped|punches|punched|kicks|kicked|chokes|"
+       r"pushes|pushed|grabs|grabbed|drags|dragged|"
        r"choked|strangles|strangled|beats|headbutts|headbutted|smacks|smacked) (?:me|us)\b"
-       r"(?! (?:at|in (?:a|the) (?:game|race|match)|to it|out|under the table|awake|up|off "
+       r"(?! (?:at|in (?:a|the) (?:game|race|match)|to it|out|under the table|awake|up|to\b|"
+       r"away|into (?:doing|taking|trying|applying)|too hard|off "
        r"(?:the|my) (?:bed|sofa|couch|chair)))"),
     _p("violence", _V, _C, "locked key keys",
        r"\b(?:i am|i was|i have been|being|got|am) locked (?:in|inside|out|up)\b"
@@ -656,7 +677,7 @@ PHRASES: tuple[Phrase, ...] = (
        unless=_NOT_IDIOM_HIT, other=True),
     _p("violence", _V, _C, _HARM_NEEDS,
        rf"\b(?:i (?:get|got|was|am|have been)|being) (?:\w+ )?{_HARM_VERB}\b"
-       r"(?= (?:by|when|if|every|again|\.|$))"),
+       r"(?=(?: (?:by|when|if|every|again|\.))|$)"),
     _p("violence", _V, _C, "hurts hurting hurt",
        rf"\b{_ABUSER} {_FILLER}(?:physically )?(?:hurts|hurting|hurt|will hurt|would hurt|"
        r"is going to hurt) (?:me|us)\b",
@@ -726,7 +747,8 @@ PHRASES: tuple[Phrase, ...] = (
        r"|\b(?:deleted|blocked) (?:their|my friends|all my)\b.{0,30}\b(?:numbers|contacts|"
        r"phone)\b"),
     _p("control", _V, _C, "turning outside following followed stalking waited",
-       r"\b(?:keeps turning up|turned up at my|waited (?:in|outside) my|followed me home|"
+       r"\b(?:keeps turning up at my (?:work|flat|house|place|door|school|job)|turned up at my|"
+       r"waited (?:in|outside) my|followed me home|"
        r"following me|stalking me|is outside my)\b"),
     _p("violence", _V, _C, "afraid scared terrified frightened",
        r"\b(?:afraid|scared|terrified|frightened) (?:that )?(?:he|she|they|my \w+) "
@@ -745,8 +767,13 @@ PHRASES: tuple[Phrase, ...] = (
        r"(?:(?:so|very|really|physically|sometimes) )?(?:abusive|violent)\b"),
     _p("violence", _V, _C, "drives car",
        r"\bdrives (?:really |so )?fast with me\b"),
+    _p("violence", _V, _C, "lighter knife gun blade cigarette iron hair",
+       r"\b(?:held|holds|put|puts|pressed|presses|pointed|points) (?:a|the|his|her) (?:lighter|"
+       r"knife|gun|blade|cigarette|iron) (?:to|against|at) my\b"
+       r"|\b(?:dragging|dragged|drags|pulling|pulled) (?:a|the|his|her|my) (?:woman|man|girl|boy|"
+       r"wife|girlfriend|kid|child|mom|sister|partner) by the (?:hair|arm|neck)\b"),
     _p("violence", _V, _C, "worse next",
-       r"\bi am next\b|\bnext time (?:it will|it'll) be worse\b|\bpay for it later\b"),
+       r"\bi am next\b|\bnext time (?:it will|it'll) be (?:worse|me)\b|\bpay for it later\b"),
     # --- fear of someone's reaction as the reason not to say no
     _p("fear", _F, _Q, "angry anger temper rage",
        r"\b(?:gets|get|got|is|becomes|when (?:he|she|they) (?:is|are|gets)) (?:so |really |"
@@ -840,6 +867,9 @@ PHRASES: tuple[Phrase, ...] = (
     _p("hopeless", _D, _Q, "through going",
        r"\b(?:do not|can not) see how i (?:get|can get|will get|am going to get|can keep|keep|"
        r"will keep|can go on|can carry on) (?:through|going|on)\b"),
+    _p("hopeless", _D, _Q, "pretending numb mornings days nights",
+       r"\btired of pretending\b|\b(?:i am|i feel|feeling|i have gone) (?:so |completely |just )?"
+       r"numb\b|\b(?:do not know|dunno|not sure) how (?:many more|much longer)\b"),
     _p("hopeless", _D, _Q, "light",
        r"\bcan not see the light\b"),
     _p("hopeless", _D, _Q, "live like",

@@ -26,7 +26,7 @@ _FOLD = str.maketrans(
     }
 )
 # "s/h", "s.h", "sh" for self-harm must be caught before slashes and dots become clause breaks.
-_SELF_HARM_SHORT = re.compile(r"(?<![a-z0-9])s ?[/.\\] ?h(?![a-z0-9])")
+_SELF_HARM_SHORT = re.compile(r"(?<![a-z0-9])s ?[/.\\ ] ?h(?![a-z0-9])")
 # Letters spaced or dotted out: "s u i c i d e", "k.i.l.l". Joined only when the result is a
 # word of the lexicon, so "u r a star" stays as it is.
 _SPACED = re.compile(r"(?<![a-z0-9])(?:[a-z0-9@$!][ .*]){2,}[a-z0-9@$!](?![a-z0-9])")
@@ -91,7 +91,8 @@ WORD_FORMS: dict[str, str] = {
     "stepmum": "stepmother", "grandpa": "grandfather", "granddad": "grandfather",
     "grandma": "grandmother", "nan": "grandmother", "gran": "grandmother",
     "pils": "pills", "pils.": "pills", "tabs": "tablets", "meds": "meds",
-    "tonigt": "tonight", "tonihgt": "tonight",
+    "tonigt": "tonight", "tonihgt": "tonight", "cuttin": "cutting", "agen": "again",
+    "agn": "again", "wk": "week", "dnt": "do not",
 }
 
 # Two words that mean one: joined after the word table, so "kil my self" -> "kill myself".
@@ -242,6 +243,9 @@ def normal_words(text: str) -> list[str]:
             continue
         if word.endswith("'s") and word[:-2] in _LEXICON_SET:
             word = word[:-2]
+        elif word.endswith("'s") and " " not in WORD_FORMS.get(word[:-2], " "):
+            # "mum's" -> "mom's", "bf's" -> "boyfriend's"
+            word = WORD_FORMS[word[:-2]] + "'s"
         # Playful suffixes on a key word: "sewerslidey", "unalive-y", "suicidey".
         for stem, meaning in _STEMS:
             if word.startswith(stem) and len(word) > len(stem) + 1 and word not in WORD_FORMS:
