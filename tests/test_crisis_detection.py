@@ -192,6 +192,16 @@ def test_the_model_raises_check_ins_the_phrases_miss() -> None:
     assert default_detector().assess(text).needs_help
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["My sister asked again and I said no.", "I told my mum no and she was fine with it."],
+)
+def test_a_plain_no_without_any_word_of_danger_is_calm(text: str) -> None:
+    """Practice answers look like fear messages to the model; with no word of danger or
+    distress it needs more certainty than it has."""
+    assert assess(text).outcome is Outcome.CALM
+
+
 def test_the_shipped_training_data_is_the_development_split() -> None:
     """flows/crisis/training.yaml is crisis_dev.yaml plus crisis_dev_extra.yaml, nothing else."""
     assert [m.text for m in training_messages()] == [m.text for m in DEV]

@@ -274,3 +274,30 @@ def mostly_about_someone_else(normalized: str) -> bool:
     """True when a whole message speaks of someone else and not of the writer's own harm."""
     witnessless = _WITNESS.sub(" ", normalized)
     return not _FIRST_PERSON.search(witnessless) and bool(_OTHER_TOPIC.search(normalized))
+
+
+# Words of danger or distress. The model raises a check-in only for a message with at least
+# one of them: without, "my sister asked again and i said no" reads too much like the fear
+# messages it learned from.
+_CONCERN = re.compile(
+    r"\b(?:die|dying|dead|death|kill\w*|suicid\w*|unaliv\w*|selfharm\w*|end|ending|over|"
+    r"gone|goodbye|bye|letters?|notes?|funeral|pills?|tablets?|meds|overdos\w*|rope|knife|"
+    r"knives|gun|bridge|roof|jump\w*|train|tracks|cliff|sea|river|cut\w*|blade|razor|burn\w*|"
+    r"scratch\w*|bleed\w*|bled|blood|scars?|marks?|bruis\w*|hurt\w*|harm\w*|pain\w*|"
+    r"starv\w*|eat\w*|ate|sick|throw\w*|threw|hit\w*|punch\w*|slap\w*|kick\w*|push\w*|"
+    r"shov\w*|grab\w*|chok\w*|strangl\w*|smash\w*|broke|break\w*|lock\w*|trapped|"
+    r"allowed|track\w*|follow\w*|scared|afraid|terrif\w*|fear\w*|frighten\w*|scary|angry|"
+    r"anger|temper|rage|furious|shout\w*|scream\w*|yell\w*|explod\w*|lose it|mental|"
+    r"punish\w*|safe|unsafe|danger\w*|threat\w*|forc\w*|rap\w*|assault\w*|abus\w*|"
+    r"touch\w*|sex\w*|drunk|asleep|consent|naked|nudes|photos?|pics?|tired|exhausted|"
+    r"hopeless|worthless|pointless|useless|point|numb|empty|hollow|give up|gave up|done|"
+    r"anymore|can not|trapped|escape|disappear\w*|vanish\w*|burden|alone|nobody|no one|"
+    r"better off|sorry|ready|decided|plan\w*|tonight|forever|wake|sleep|stop|enough|"
+    r"drowning|breaking|falling apart|fight|hope|future|exist\w*|alive|living|life|ghost|"
+    r"miss me|care|permanent\w*|relaps\w*|clean|urges?|s word|thoughts|worse|relief)\b"
+)
+
+
+def shows_concern(normalized: str) -> bool:
+    """True when a message has at least one word of danger or distress."""
+    return bool(_CONCERN.search(normalized))
