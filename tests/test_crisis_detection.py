@@ -270,3 +270,18 @@ def test_messages_do_not_wait_for_a_model_still_training(monkeypatch: pytest.Mon
     finally:
         release.set()
         training.join()
+
+
+def test_the_model_survives_a_trip_through_json() -> None:
+    """The weights a training subprocess sends back give the same readings."""
+    import json
+
+    from flows.crisis.model import MessageModel
+
+    model = default_detector().model
+    assert model is not None
+    copy = MessageModel.from_plain(json.loads(json.dumps(model.to_plain())))
+    for message in DEV[:50]:
+        text = normalize(message.text)
+        assert copy.help_probability(text) == pytest.approx(model.help_probability(text))
+        assert copy.likeliest_kind(text) is model.likeliest_kind(text)

@@ -17,6 +17,7 @@ balance leans towards asking.
 
 from __future__ import annotations
 
+import subprocess
 import threading
 from dataclasses import dataclass
 
@@ -34,7 +35,7 @@ from flows.crisis.context import (
     shift_to_first_person,
     shows_concern,
 )
-from flows.crisis.model import MessageModel, training_messages
+from flows.crisis.model import MessageModel, train_in_subprocess, training_messages
 from flows.crisis.phrases import KIND_PRIORITY, PHRASES, Phrase
 from flows.crisis.text import normal_words, normalize
 
@@ -208,11 +209,25 @@ def default_detector() -> CrisisDetector:
     return _default
 
 
+def _build_default_in_a_subprocess() -> None:
+    """Fit the model in another process, falling back to this one if that fails."""
+    global _default
+    try:
+        model = train_in_subprocess()
+    except (OSError, subprocess.SubprocessError, ValueError, KeyError):
+        model = MessageModel.train(training_messages())
+    with _default_lock:
+        if _default is None:
+            _default = CrisisDetector(model)
+
+
 def warm_up() -> threading.Thread:
-    """Train the default detector in a background thread; until it is ready, `assess` reads
-    messages with the phrases and context alone instead of waiting."""
+    """Train the default detector in the background (the fit itself runs in a subprocess);
+    until it is ready, `assess` reads messages with the phrases and context alone."""
     global _warming
-    thread = threading.Thread(target=default_detector, name="crisis-warm-up", daemon=True)
+    thread = threading.Thread(
+        target=_build_default_in_a_subprocess, name="crisis-warm-up", daemon=True
+    )
     _warming = thread
     thread.start()
     return thread

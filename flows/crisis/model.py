@@ -11,8 +11,11 @@ n-gram instead of sparse-matrix set-up.
 from __future__ import annotations
 
 import itertools
+import json
 import math
 import re
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -85,6 +88,9 @@ def char_ngrams(normalized: str) -> list[str]:
     return grams
 
 
+_ANALYZERS: tuple[Callable[[str], list[str]], ...] = (word_ngrams, char_ngrams)
+
+
 @dataclass(frozen=True, slots=True)
 class _Space:
     """One fitted TF-IDF space: how to cut a text into features, and each feature's weights."""
@@ -143,7 +149,7 @@ class MessageModel:
 
         texts = [normalize(message.text) for message in messages]
         # Our own analyzers, so that scoring needs no scikit-learn code at all.
-        analyzers = (word_ngrams, char_ngrams)
+        analyzers = _ANALYZERS
         vectorizers = [
             TfidfVectorizer(analyzer=word_ngrams, sublinear_tf=True),
             TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True, min_df=2),
@@ -179,6 +185,39 @@ class MessageModel:
             [float(value) for value in kind_model.intercept_],
         )
 
+    def to_plain(self) -> dict[str, Any]:
+        """The fitted weights as plain JSON-ready data (no code, no pickles)."""
+        return {
+            "help_intercept": self._help_intercept,
+            "kinds": [kind.value for kind in self._kinds],
+            "kind_intercepts": list(self._kind_intercepts),
+            "spaces": [
+                {feature: [idf, help_weight, list(kind_weights)]
+                 for feature, (idf, help_weight, kind_weights) in space.weights.items()}
+                for space in self._spaces
+            ],
+        }
+
+    @classmethod
+    def from_plain(cls, plain: dict[str, Any]) -> MessageModel:
+        """The model back from `to_plain` data."""
+        spaces = [
+            _Space(
+                analyzer,
+                {
+                    str(feature): (float(idf), float(help_weight), tuple(map(float, kinds)))
+                    for feature, (idf, help_weight, kinds) in weights.items()
+                },
+            )
+            for analyzer, weights in zip(_ANALYZERS, plain["spaces"], strict=True)
+        ]
+        return cls(
+            spaces,
+            float(plain["help_intercept"]),
+            [CrisisKind(kind) for kind in plain["kinds"]],
+            [float(value) for value in plain["kind_intercepts"]],
+        )
+
     def help_probability(self, normalized: str) -> float:
         """The probability that a (normalised) message needs help first or a check-in."""
         score = self._help_intercept
@@ -192,3 +231,22 @@ class MessageModel:
         for space in self._spaces:
             space.add_scores(normalized, scores)
         return self._kinds[max(range(len(scores)), key=scores.__getitem__)]
+
+
+def train_in_subprocess(timeout: float = 300.0) -> MessageModel:
+    """Fit in a short-lived Python process and take back only the weights (as JSON).
+
+    The bot's own process then never imports scikit-learn or SciPy (about 80 MB), and the
+    fit does not hold its interpreter lock while people are being answered.
+    """
+    completed = subprocess.run(
+        [sys.executable, "-m", "flows.crisis.model"],
+        capture_output=True,
+        check=True,
+        timeout=timeout,
+    )
+    return MessageModel.from_plain(json.loads(completed.stdout))
+
+
+if __name__ == "__main__":
+    json.dump(MessageModel.train(training_messages()).to_plain(), sys.stdout)
