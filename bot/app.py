@@ -36,6 +36,7 @@ from bot.telegram_adapter import ChartRenderer, TelegramAdapter, on_error
 from bot.tidy import build_tidy_job, start_tidy_job, stop_tidy_job
 from content import Content
 from content.check import load_checked_content
+from flows.crisis import warm_up as crisis_warm_up
 from flows.engine import Engine
 from flows.registry import build_engine
 
@@ -152,6 +153,8 @@ def bot_commands(runtime: Runtime) -> list[BotCommand]:
 
 def _register_commands(runtime: Runtime) -> Callable[[Application], Coroutine[Any, Any, None]]:
     async def post_init(application: Application) -> None:
+        # The crisis detector's model trains on first use; start it now, off the event loop.
+        crisis_warm_up()
         await application.bot.set_my_commands(bot_commands(runtime))
         logger.info("registered %d commands", len(bot_commands(runtime)))
         start_daily_prompts(application)
