@@ -73,7 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             run_webhook(application, settings)
             return 0
-        application.run_polling(allowed_updates=["message", "callback_query"])
+        from bot.webhook import run_polling
+
+        run_polling(application, settings)
         return 0
     except SettingsError as exc:
         print(f"Configuration problem: {exc}", file=sys.stderr)
