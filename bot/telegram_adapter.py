@@ -159,8 +159,10 @@ class TelegramAdapter:
             except Exception as exc:
                 if not is_transient(exc):
                     raise
-                if time.monotonic() + pause > deadline:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
                     raise TransientFailure from exc
+                pause = min(pause, remaining)
                 logger.warning(
                     "database unavailable for update=%s (%s); trying again in %.1fs",
                     event.update_id,
