@@ -32,9 +32,7 @@ def free_port() -> int:
 
 
 @pytest.fixture
-async def served(
-    application: Application, tandem: Runtime
-) -> AsyncIterator[tuple[str, Intake]]:
+async def served(application: Application, tandem: Runtime) -> AsyncIterator[tuple[str, Intake]]:
     """The webhook server on a free port, the application started behind it."""
     settings = make_settings(
         tandem.settings.database_url,
@@ -64,8 +62,7 @@ def every_log(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
 
 def logged(caplog: pytest.LogCaptureFixture) -> str:
     return "\n".join(
-        record.getMessage() + (caplog.text if record.exc_info else "")
-        for record in caplog.records
+        record.getMessage() + (caplog.text if record.exc_info else "") for record in caplog.records
     )
 
 

@@ -114,13 +114,17 @@ class BotApiStandIn:
 
     # The simulated person
 
-    def send_text(self, user_id: int, text: str) -> None:
-        """Queue a private message (a command if it starts with '/')."""
-        self._queue(message_update(user_id, text))
+    def send_text(self, user_id: int, text: str) -> int:
+        """Queue a private message (a command if it starts with '/'); returns its update id."""
+        update = message_update(user_id, text)
+        self._queue(update)
+        return int(update["update_id"])
 
-    def press(self, user_id: int, payload: str) -> None:
-        """Queue a button press."""
-        self._queue(button_update(user_id, payload))
+    def press(self, user_id: int, payload: str) -> int:
+        """Queue a button press; returns its update id."""
+        update = button_update(user_id, payload)
+        self._queue(update)
+        return int(update["update_id"])
 
     def _queue(self, update: dict[str, Any]) -> None:
         with self._lock:
