@@ -152,7 +152,8 @@ def killer(
         started_at = len(standin.calls)
         # Wait until this process serves (it polls), then strike at a random moment.
         standin.wait_for(
-            lambda s: any(c.method == "getUpdates" for c in s.calls[started_at:]), timeout=60
+            lambda s, at=started_at: any(c.method == "getUpdates" for c in s.calls[at:]),
+            timeout=60,
         )
         if done.wait(rng.uniform(0.1, 1.2)):
             return
