@@ -75,9 +75,12 @@ class OutboxSweep:
     async def sweep(self) -> int:
         """Send every row whose lease ran out; returns how many rows were sent in full."""
         service = self.adapter.service
+        await self.adapter.record_sent()
         sent = 0
         while True:
             rows = await service.run(service.transit.claim_due, datetime.now(UTC), BATCH)
+            # Rows sent while the database was away are only deleted, never sent again.
+            rows = [row for row in rows if row.id not in self.adapter.sent_unrecorded]
             if not rows:
                 return sent
             by_person: dict[int, list[OutboxRow]] = {}

@@ -112,6 +112,8 @@ class TelegramAdapter:
         self.sweep = sweep
         # Update ids stored in the inbox and not yet handled (their row goes with the event).
         self.from_inbox: set[int] = set()
+        # Outbox rows sent while the database could not record it (deleted by the sweep).
+        self.sent_unrecorded: set[int] = set()
 
     async def on_update(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Handle any update."""
@@ -256,8 +258,30 @@ class TelegramAdapter:
         return False
 
     async def _settle(self, outgoing: Outgoing, *, sent: bool) -> None:
-        if sent and outgoing.outbox_id is not None:
+        if not sent or outgoing.outbox_id is None:
+            return
+        try:
             await self.service.run(self.service.transit.sent, [outgoing.outbox_id])
+        except Exception as exc:
+            if not is_transient(exc):
+                raise
+            # Sent, but the database went away before it could say so: remember it here, so
+            # the sweep deletes the row instead of sending it again.
+            logger.warning(
+                "outbox row %s sent but not yet marked (%s)",
+                outgoing.outbox_id,
+                type(exc).__name__,
+            )
+            self.sent_unrecorded.add(outgoing.outbox_id)
+            if self.sweep is not None:
+                self.sweep.wake_at(FIRST_PAUSE * 5)
+
+    async def record_sent(self) -> None:
+        """Delete the rows sent while the database was away (raises while it still is)."""
+        if self.sent_unrecorded:
+            ids = sorted(self.sent_unrecorded)
+            await self.service.run(self.service.transit.sent, ids)
+            self.sent_unrecorded.difference_update(ids)
 
     async def send(
         self,
