@@ -371,6 +371,7 @@ def start_worker(
         "WEBHOOK_SECRET": secret,
         "WEBHOOK_LISTEN": "127.0.0.1",
         "WEBHOOK_PORT": str(port),
+        "WORKER_NAME": f"bench-worker-{port}",  # each worker its own claims
         "CONCURRENT_UPDATES": str(concurrent),
         "LOG_LEVEL": "INFO",
     }

@@ -195,16 +195,16 @@ class TandemService:
 def worth_retrying(error: Exception) -> bool:
     """Whether the event may simply run again at once: its transaction failed, nothing was kept.
 
-    A lost race (optimistic version, a person created twice), SQLite being busy, or a pooled
-    connection that turned out dead (e.g. PostgreSQL restarted; the pool then opens a new one).
+    A lost race (optimistic version, a person created twice), or a pooled connection that
+    turned out dead (e.g. PostgreSQL restarted; the pool then opens a new one).
     Checking for the last case here instead of pinging before every event saves a round trip
     per event.
     """
     if isinstance(error, ConflictError | IntegrityError):
         return True
-    if isinstance(error, DBAPIError) and error.connection_invalidated:
-        return True
-    return isinstance(error, OperationalError) and "locked" in str(error.orig)
+    # A locked SQLite database is not retried here: the busy timeout already waited, and the
+    # adapter retries with a pause (freeing the database thread) instead.
+    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 # Messages of OperationalErrors that no waiting will cure (a broken schema, a full disk).

@@ -230,7 +230,10 @@ class TelegramAdapter:
             # write again (the engine reactivates them on their next message).
             logger.info("user=%s blocked the bot; marked inactive", user_id)
             await self._settle(outgoing, sent=True)
-            await self.service.run(self.service.mark_inactive, user_id)
+            try:
+                await self.service.run(self.service.mark_inactive, user_id)
+            except Exception as exc:  # they stay active; the next send finds out again
+                logger.warning("could not mark user=%s inactive: %s", user_id, type(exc).__name__)
             return False
         if isinstance(error, RetryAfter | NetworkError) and not isinstance(error, BadRequest):
             wait = retry_seconds(error) if isinstance(error, RetryAfter) else NETWORK_PAUSE
@@ -243,9 +246,18 @@ class TelegramAdapter:
             )
             if outgoing.outbox_id is not None:
                 until = datetime.now(UTC) + timedelta(seconds=wait)
-                await self.service.run(
-                    self.service.transit.postpone, outgoing.outbox_id, stop.steps_done, until
-                )
+                try:
+                    await self.service.run(
+                        self.service.transit.postpone, outgoing.outbox_id, stop.steps_done, until
+                    )
+                except Exception as exc:
+                    # The row keeps its lease and is sent again when it runs out (from its last
+                    # recorded step: a part may then arrive twice, nothing is lost).
+                    logger.warning(
+                        "could not record the progress of outbox row %s: %s",
+                        outgoing.outbox_id,
+                        type(exc).__name__,
+                    )
                 if self.sweep is not None:
                     self.sweep.wake_at(wait)
             return False
