@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 SWEEP_SECONDS = 5.0  # how often the sweep looks for replies whose wait is over
+FLUSH_SECONDS = 1.0  # sent rows not deleted by a later event are deleted within this long
 BATCH = 200
 
 
@@ -37,6 +38,7 @@ class OutboxSweep:
         self.interval = interval
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._flush_due = False
 
     def start(self) -> None:
         """Sweep in the background (call from a running event loop)."""
@@ -54,6 +56,12 @@ class OutboxSweep:
     def wake(self) -> None:
         """Sweep now (a reply was queued behind earlier ones)."""
         self._wake.set()
+
+    def flush_soon(self) -> None:
+        """Make sure sent rows are deleted within FLUSH_SECONDS even if no event comes."""
+        if not self._flush_due and self._task is not None:
+            self._flush_due = True
+            self.wake_at(FLUSH_SECONDS)
 
     def wake_at(self, seconds: float) -> None:
         """Sweep once `seconds` have passed (a flood wait ends then)."""
@@ -75,12 +83,13 @@ class OutboxSweep:
     async def sweep(self) -> int:
         """Send every row whose lease ran out; returns how many rows were sent in full."""
         service = self.adapter.service
-        await self.adapter.record_sent()
+        self._flush_due = False
+        await service.run(service.flush_sent)
         sent = 0
         while True:
             rows = await service.run(service.transit.claim_due, datetime.now(UTC), BATCH)
             # Rows sent while the database was away are only deleted, never sent again.
-            rows = [row for row in rows if row.id not in self.adapter.sent_unrecorded]
+            rows = [row for row in rows if not service.is_sent(row.id)]
             if not rows:
                 return sent
             by_person: dict[int, list[OutboxRow]] = {}

@@ -112,8 +112,6 @@ class TelegramAdapter:
         self.sweep = sweep
         # Update ids stored in the inbox and not yet handled (their row goes with the event).
         self.from_inbox: set[int] = set()
-        # Outbox rows sent while the database could not record it (deleted by the sweep).
-        self.sent_unrecorded: set[int] = set()
 
     async def on_update(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Handle any update."""
@@ -272,28 +270,10 @@ class TelegramAdapter:
     async def _settle(self, outgoing: Outgoing, *, sent: bool) -> None:
         if not sent or outgoing.outbox_id is None:
             return
-        try:
-            await self.service.run(self.service.transit.sent, [outgoing.outbox_id])
-        except Exception as exc:
-            if not is_transient(exc):
-                raise
-            # Sent, but the database went away before it could say so: remember it here, so
-            # the sweep deletes the row instead of sending it again.
-            logger.warning(
-                "outbox row %s sent but not yet marked (%s)",
-                outgoing.outbox_id,
-                type(exc).__name__,
-            )
-            self.sent_unrecorded.add(outgoing.outbox_id)
-            if self.sweep is not None:
-                self.sweep.wake_at(FIRST_PAUSE * 5)
-
-    async def record_sent(self) -> None:
-        """Delete the rows sent while the database was away (raises while it still is)."""
-        if self.sent_unrecorded:
-            ids = sorted(self.sent_unrecorded)
-            await self.service.run(self.service.transit.sent, ids)
-            self.sent_unrecorded.difference_update(ids)
+        # Deleted with the next transaction or the sweep's flush (see TandemService.mark_sent).
+        self.service.mark_sent(outgoing.outbox_id)
+        if self.sweep is not None:
+            self.sweep.flush_soon()
 
     async def send(
         self,

@@ -44,6 +44,9 @@ def adapter_of(application: Application) -> TelegramAdapter:
 
 
 def outbox_count(runtime: Runtime) -> int:
+    """Rows left in the outbox once the sent ones are deleted (they go with the next
+    transaction, or the sweep's flush)."""
+    runtime.service.flush_sent()
     with runtime.database.connect() as connection:
         return int(connection.execute(text("SELECT count(*) FROM outbox")).scalar_one())
 
@@ -347,3 +350,26 @@ def test_lease_arithmetic_keeps_fresh_rows_away_from_the_sweep(secret_runtime: R
     assert (
         len(service.transit.claim_due(now + transit.OUTBOX_LEASE + timedelta(seconds=1), 10)) == 1
     )
+
+
+def outbox_ids(runtime: Runtime) -> list[int]:
+    with runtime.database.connect() as connection:
+        return list(connection.execute(text("SELECT id FROM outbox ORDER BY id")).scalars())
+
+
+async def test_a_sent_row_goes_with_the_next_transaction_and_is_never_sent_again(
+    application: Application, recorder: RecordingRequest, tandem: Runtime
+) -> None:
+    await push(application, message_update(USER, "/help"))
+    (first,) = outbox_ids(tandem)  # sent; its deletion rides on the next transaction
+    assert tandem.service.is_sent(first)
+    make_due(tandem)
+    sweep = adapter_of(application).sweep
+    assert sweep is not None
+    assert await sweep.sweep() == 0  # the sweep deletes it instead of sending it again
+    assert outbox_ids(tandem) == []
+    await push(application, message_update(USER, "/help"))
+    await push(application, message_update(USER, "/help"))
+    # The second row went with the third event's transaction: only the third's is left.
+    assert len(outbox_ids(tandem)) == 1
+    assert len(recorder.sent()) == 3

@@ -45,6 +45,7 @@ async def test_flood_limit_on_a_reply_waits_and_retries(
 
 
 def outbox_rows(tandem: Runtime) -> int:
+    tandem.service.flush_sent()  # sent rows are deleted with the next transaction
     with tandem.database.connect() as connection:
         return int(connection.execute(text("SELECT count(*) FROM outbox")).scalar_one())
 
