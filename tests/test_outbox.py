@@ -373,3 +373,34 @@ async def test_a_sent_row_goes_with_the_next_transaction_and_is_never_sent_again
     # The second row went with the third event's transaction: only the third's is left.
     assert len(outbox_ids(tandem)) == 1
     assert len(recorder.sent()) == 3
+
+
+def test_worker_name_is_checked_and_defaults_to_the_host_name() -> None:
+    import socket as socket_module
+
+    from bot.settings import SettingsError, load_settings
+
+    settings = load_settings({"WORKER_NAME": "tandem-8443"}, dotenv_path=None, require_token=False)
+    assert settings.owner == "tandem-8443"
+    default = load_settings({}, dotenv_path=None, require_token=False)
+    assert default.owner == socket_module.gethostname()[:64]
+    with pytest.raises(SettingsError, match="WORKER_NAME must be"):
+        load_settings({"WORKER_NAME": "has spaces"}, dotenv_path=None, require_token=False)
+
+
+def test_the_inbox_commit_is_synced_to_disk_and_the_connection_goes_back_to_normal(
+    sqlite_url: str, content: Content
+) -> None:
+    runtime = build_runtime(make_settings(sqlite_url), content=content, migrate_schema=False)
+    seen: list[str] = []
+
+    from sqlalchemy import event as sa_event
+
+    @sa_event.listens_for(runtime.database, "before_cursor_execute")
+    def remember(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if statement.startswith(("PRAGMA synchronous", "INSERT INTO inbox")):
+            seen.append(statement.split(" (")[0])
+
+    assert runtime.service.transit.store_updates([(5, USER, "{}")], datetime.now(UTC)) == {5}
+    assert seen == ["PRAGMA synchronous=FULL", "INSERT INTO inbox", "PRAGMA synchronous=NORMAL"]
+    runtime.database.dispose()

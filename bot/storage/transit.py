@@ -164,9 +164,23 @@ class TransitStore:
         ]
         if not values:
             return set()
-        with self.database.begin() as connection:
-            statement = _INSERT_INBOX[connection.dialect.name]
-            return {row.update_id for row in connection.execute(statement, values)}
+        with self.database.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                # Telegram forgets an update once told it arrived, so this commit must survive
+                # a power cut too (SQLite otherwise runs with synchronous=NORMAL: safe against
+                # a crashed process, not a crashed machine). The event transactions after it
+                # need not: if one is lost, its update is still here and is handled again.
+                connection.exec_driver_sql("PRAGMA synchronous=FULL")
+                connection.commit()  # end SQLAlchemy's implicit transaction around the pragma
+            try:
+                with connection.begin():
+                    statement = _INSERT_INBOX[connection.dialect.name]
+                    return {row.update_id for row in connection.execute(statement, values)}
+            finally:
+                if sqlite:
+                    connection.exec_driver_sql("PRAGMA synchronous=NORMAL")
+                    connection.commit()
 
     def stored_updates(self) -> list[tuple[int, str]]:
         """Updates stored but not handled (a crash came between), oldest first."""
