@@ -106,7 +106,7 @@ def test_postgresql_down_for_seconds_loses_nothing(database_url: str, tmp_path: 
         bot.start()
         try:
             first = standin.send_text(71001, "/start")
-            standin.wait_for_messages(71001, 2, timeout=60)
+            standin.wait_for_messages(71001, 2, timeout=90)
             proxy.cut()
             during = [standin.send_text(71002, "/start"), standin.send_text(71003, "/help")]
             yes = next(b for b in standin.sent(71001)[-1].buttons if "Yes, keep" in b["text"])

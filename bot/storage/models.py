@@ -193,8 +193,8 @@ class InboxUpdate(Base):
     received_at: Mapped[datetime]
 
 
-# Tables that only carry messages in transit: /delete and key rotation cover them, /export does
-# not (a pending reply or update is not something the person stored with Tandem).
+# Tables that only carry messages in transit (empty once everything is handled and sent). They
+# have a `user_id`, so /delete, /export and key rotation cover them like the others.
 TRANSIENT_TABLES = ("outbox", "inbox")
 
 # Every table holding data about a person, for /export and /delete.

@@ -27,7 +27,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.crypto import NoCipher
 from bot.storage.models import (
-    TRANSIENT_TABLES,
     Base,
     Conversation,
     Delivery,
@@ -392,8 +391,6 @@ class SqlStore:
         """Every row of every table that refers to the person, free text decrypted."""
         exported: dict[str, list[dict[str, Any]]] = {}
         for table in personal_tables():
-            if table.name in TRANSIENT_TABLES:
-                continue
             statement = (
                 select(table)
                 .where(table.c.user_id == user_id)
