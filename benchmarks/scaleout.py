@@ -372,6 +372,7 @@ def start_worker(
         "WEBHOOK_LISTEN": "127.0.0.1",
         "WEBHOOK_PORT": str(port),
         "METRICS_PORT": "0",  # workers on one machine would share the default metrics port
+        "WORKER_NAME": f"bench-worker-{port}",  # each worker its own claims
         "CONCURRENT_UPDATES": str(concurrent),
         "LOG_LEVEL": "INFO",
     }

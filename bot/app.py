@@ -6,9 +6,11 @@ runs in production.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine as DatabaseEngine
@@ -18,9 +20,11 @@ from telegram.request import BaseRequest
 
 from bot.crypto import CipherError, cipher_from_setting
 from bot.daily_scheduler import build_daily_scheduler, start_daily_prompts, stop_daily_prompts
+from bot.intake import Intake
 from bot.lean_application import LeanApplication
 from bot.monitoring import Monitor, PollWatchingRequest, no_outbox
 from bot.ordering import PerUserUpdateProcessor
+from bot.outbox_sweep import OutboxSweep
 from bot.preparation_notices import (
     build_preparation_notices,
     start_preparation_notices,
@@ -32,6 +36,7 @@ from bot.settings import Settings, SettingsError
 from bot.startup import announce_when_running
 from bot.storage.database import create_database_engine, migrate
 from bot.storage.key_rotation import check_keys_open_stored_text
+from bot.storage.operator_stats import count_outbox
 from bot.telegram_adapter import ChartRenderer, TelegramAdapter, on_error
 from bot.tidy import build_tidy_job, start_tidy_job, stop_tidy_job
 from content import Content
@@ -73,8 +78,15 @@ def build_runtime(
     except CipherError as exc:
         database.dispose()
         raise SettingsError(str(exc)) from None
-    service = TandemService(engine, database, cipher)
-    return Runtime(settings, content, engine, database, service)
+    service = TandemService(engine, database, cipher, owner=settings.owner)
+    return Runtime(
+        settings,
+        content,
+        engine,
+        database,
+        service,
+        outbox_backlog=functools.partial(count_outbox, database),
+    )
 
 
 def chart_renderer() -> ChartRenderer | None:
@@ -119,13 +131,13 @@ def build_application(
         )
     application = builder.build()
     adapter = TelegramAdapter(
-        runtime.service,
-        in_thread=settings.is_postgresql,
-        chart_renderer=chart_renderer(),
-        monitor=runtime.monitor,
+        runtime.service, chart_renderer=chart_renderer(), monitor=runtime.monitor
     )
+    adapter.sweep = OutboxSweep(adapter, application.bot)
     application.bot_data["adapter"] = adapter
+    application.bot_data["intake"] = Intake(application, adapter)
     application.bot_data["error_text"] = runtime.content.text("common.error")
+    application.bot_data["not_kept_text"] = runtime.content.text("common.not_kept")
     application.add_handler(TypeHandler(Update, adapter.on_update))
     application.add_error_handler(on_error)
     application.bot_data["daily_scheduler"] = build_daily_scheduler(runtime, application.bot)
@@ -136,11 +148,34 @@ def build_application(
     return application
 
 
+async def start_outbox(application: Application) -> None:
+    """Take back this worker's leases from before a restart, then start the outbox sweep."""
+    adapter = application.bot_data.get("adapter")
+    if not isinstance(adapter, TelegramAdapter) or adapter.sweep is None:
+        return
+    service = adapter.service
+    try:
+        replies, prompts = await service.run(service.transit.take_over_own, datetime.now(UTC))
+        if replies or prompts:
+            logger.info(
+                "took back %d unsent reply set(s) and %d claimed prompt(s) after a restart",
+                replies,
+                prompts,
+            )
+    except Exception as exc:  # the database is away: the leases simply run out instead
+        logger.warning("could not take back earlier leases: %s", type(exc).__name__)
+    adapter.sweep.start()
+
+
 async def _stop_jobs(application: Application) -> None:
-    """Stop the database-driven jobs (daily prompts, tidying, preparation notices)."""
+    """Stop the database-driven jobs (daily prompts, tidying, preparation notices) and the
+    outbox sweep."""
     await stop_daily_prompts(application)
     await stop_tidy_job(application)
     await stop_preparation_notices(application)
+    adapter = application.bot_data.get("adapter")
+    if isinstance(adapter, TelegramAdapter) and adapter.sweep is not None:
+        await adapter.sweep.stop()
 
 
 def bot_commands(runtime: Runtime) -> list[BotCommand]:
@@ -157,6 +192,7 @@ def _register_commands(runtime: Runtime) -> Callable[[Application], Coroutine[An
         crisis_warm_up()
         await application.bot.set_my_commands(bot_commands(runtime))
         logger.info("registered %d commands", len(bot_commands(runtime)))
+        await start_outbox(application)
         start_daily_prompts(application)
         start_preparation_notices(application)
         announce_when_running(application)

@@ -8,7 +8,9 @@ sending) so a claimed prompt is always sent well within its lease.
 Outcomes: sent → recorded; 429 → the bulk lane pauses for retry_after and the same prompt is
 retried (its lease extended meanwhile); 403 → the person is marked inactive until they write
 again; anything else → retried later with a growing delay, without holding up the others.
-Each prompt is marked as in flight just before its HTTP request (see `DeliveryLedger`).
+Each prompt first waits for its send token (rate limit, per-chat spacing, any 429 pause), then
+is marked as in flight, then goes out: a crash while waiting for a token leaves the prompt
+claimed (sent after the restart), and only one during the HTTP request itself leaves it unknown.
 
 The tick also does the bot's one piece of housekeeping: about once an hour it forgets
 processed update ids older than a week (`processed_updates` would otherwise grow forever;
@@ -28,7 +30,7 @@ from typing import Any, TypeVar
 from telegram.error import Forbidden, RetryAfter, TelegramError
 
 from bot.monitoring import Monitor
-from bot.rate_limit import BULK, retry_seconds
+from bot.rate_limit import BULK, PREPAID, SendBudget, retry_seconds
 from bot.storage.deliveries import ClaimedPrompt, DeliveryLedger
 from bot.storage.sql_store import SqlStore
 from bot.telegram_adapter import keyboard
@@ -88,6 +90,7 @@ class DailyPromptScheduler:
         in_thread: bool = False,
         clock: Callable[[], datetime] | None = None,
         monitor: Monitor | None = None,
+        runner: Callable[..., Any] | None = None,
     ) -> None:
         self.content = content
         self.monitor = monitor or Monitor()
@@ -99,6 +102,8 @@ class DailyPromptScheduler:
         # PostgreSQL: run statements in a thread so the event loop keeps serving people.
         # SQLite: on the loop itself, one at a time with event handling (one writer anyway).
         self.in_thread = in_thread
+        # The bot's database runner (one thread for SQLite), when there is one.
+        self.runner = runner
         self.clock = clock or (lambda: datetime.now(UTC))
         self.batch_size = max(MIN_BATCH, int(send_rate * BATCH_SECONDS))
         self.concurrency = max(4, min(256, int(send_rate * 2)))
@@ -207,7 +212,12 @@ class DailyPromptScheduler:
             report.failed += 1
             return
         reply = prompt_message(self.content, prompt, item.local_date, neutral=item.neutral)
+        budget = self._budget()
         for _ in range(MAX_RETRY_AFTER_ROUNDS):
+            # The token first: a prompt waiting its turn is still only claimed, so a crash
+            # now leaves it to be sent after the restart rather than lost as "sending".
+            if budget is not None:
+                await budget.acquire_bulk(item.chat_id)
             if not await self._db(self.ledger.begin_send, item.delivery_id, item.attempts):
                 # Our lease ran out and another worker owns this prompt now.
                 report.taken_over += 1
@@ -218,7 +228,7 @@ class DailyPromptScheduler:
                     reply.text,
                     reply_markup=keyboard(reply),
                     disable_notification=item.silent,
-                    rate_limit_args=BULK,
+                    rate_limit_args=PREPAID if budget is not None else BULK,
                 )
             except RetryAfter as exc:
                 report.rate_limited += 1
@@ -253,10 +263,14 @@ class DailyPromptScheduler:
         except Exception as exc:
             logger.warning("could not record a prompt for tidying: %s", type(exc).__name__)
 
+    def _budget(self) -> SendBudget | None:
+        """The bot's shared send budget, when its rate limiter has one."""
+        budget = getattr(getattr(self.bot, "rate_limiter", None), "budget", None)
+        return budget if isinstance(budget, SendBudget) else None
+
     def ledger_pause(self, seconds: float) -> None:
         """Pause the bot's bulk lane (its rate limiter shares one budget with replies)."""
-        limiter = getattr(self.bot, "rate_limiter", None)
-        budget = getattr(limiter, "budget", None)
+        budget = self._budget()
         if budget is not None:
             budget.pause_bulk(seconds)
 
@@ -273,6 +287,9 @@ class DailyPromptScheduler:
         )
 
     async def _db(self, function: Callable[..., T], *args: Any) -> T:
+        if self.runner is not None:
+            result: T = await self.runner(function, *args)
+            return result
         if self.in_thread:
             return await asyncio.to_thread(function, *args)
         return function(*args)
@@ -281,7 +298,9 @@ class DailyPromptScheduler:
 def build_daily_scheduler(runtime: Any, bot: Any) -> DailyPromptScheduler:
     """The scheduler for a runtime (settings, content, database) and the application's bot."""
     settings = runtime.settings
-    ledger = DeliveryLedger(runtime.database, runtime.content.section("daily").prompts)
+    ledger = DeliveryLedger(
+        runtime.database, runtime.content.section("daily").prompts, owner=settings.owner
+    )
     return DailyPromptScheduler(
         runtime.content,
         ledger,
@@ -290,6 +309,7 @@ def build_daily_scheduler(runtime: Any, bot: Any) -> DailyPromptScheduler:
         tick_seconds=settings.daily_tick_seconds,
         in_thread=settings.is_postgresql,
         monitor=getattr(runtime, "monitor", None),
+        runner=runtime.service.run,
     )
 
 

@@ -30,6 +30,8 @@ from telegram.ext import BaseRateLimiter
 logger = logging.getLogger(__name__)
 
 BULK = "bulk"  # rate_limit_args value of the daily prompt sender's requests
+# A bulk request whose sender already took its token (`SendBudget.acquire_bulk`) beforehand.
+PREPAID = "prepaid"
 PER_CHAT_INTERVAL = 1.0
 # A reply that hits 429 is retried once if the wait is short; a longer wait would leave the
 # person staring at nothing, so the error goes to the normal error handler instead.
@@ -169,6 +171,8 @@ class ConversationFirstRateLimiter(BaseRateLimiter[str]):
         chat_id = data.get("chat_id")
         if rate_limit_args == BULK:
             await self.budget.acquire_bulk(chat_id)
+            return await callback(*args, **kwargs)
+        if rate_limit_args == PREPAID:
             return await callback(*args, **kwargs)
         if chat_id is not None:
             self.budget.spend_for_conversation(chat_id)

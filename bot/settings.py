@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,11 +55,19 @@ class Settings:
     webhook_port: int = 8443
     metrics_listen: str = "127.0.0.1"  # /healthz and /metrics (bot.monitoring)
     metrics_port: int = 9464  # 0: no health and metrics server
+    # Names this process in claimed rows (outbox, daily prompts) so that, restarted, it takes
+    # its own rows back at once. Several processes on one machine need different names.
+    worker_name: str = ""
 
     @property
     def secrets(self) -> list[str]:
         """Values that must never appear in a log line."""
         return [self.bot_token, self.webhook_secret, *self.encryption_keys]
+
+    @property
+    def owner(self) -> str:
+        """This worker's name in claimed rows: WORKER_NAME, or the machine's host name."""
+        return self.worker_name or socket.gethostname()[:64] or "tandem"
 
     @property
     def is_postgresql(self) -> bool:
@@ -173,7 +182,17 @@ def load_settings(
         webhook_port=_int("WEBHOOK_PORT", get("WEBHOOK_PORT", "8443"), 1, 65535),
         metrics_listen=get("METRICS_LISTEN", "127.0.0.1"),
         metrics_port=_int("METRICS_PORT", get("METRICS_PORT", "9464"), 0, 65535),
+        worker_name=_worker_name(get("WORKER_NAME")),
     )
+
+
+def _worker_name(raw: str) -> str:
+    if raw and not re.match(r"^[A-Za-z0-9_.:-]{1,64}$", raw):
+        raise SettingsError(
+            "WORKER_NAME must be 1 to 64 characters of A-Z, a-z, 0-9, '_', '.', ':' and '-', "
+            f"got {raw!r}"
+        )
+    return raw
 
 
 def configure_logging(

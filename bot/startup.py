@@ -338,12 +338,13 @@ def run_bot(runtime: Any, application: Application, *, webhook: bool) -> None:
         )
     StartupQuiet.install()
     try:
-        if webhook:
-            from bot.webhook import run_webhook
+        # Tandem's own intake (bot.intake): an update is acknowledged only once it is stored.
+        from bot.webhook import run_polling, run_webhook
 
+        if webhook:
             run_webhook(application, settings)
         else:
-            application.run_polling(allowed_updates=["message", "callback_query"])
+            run_polling(application, settings)
     finally:
         StartupQuiet.lift()
         if ops is not None:

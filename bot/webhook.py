@@ -1,24 +1,26 @@
 """Webhook mode: Telegram posts updates to us over HTTPS; every request must carry the secret.
 
-python-telegram-bot's webhook server (tornado) does the HTTP part: it registers the webhook with
-`secret_token`, and answers 403 to any request whose `X-Telegram-Bot-Api-Secret-Token` header is
-missing or wrong, before the body is even parsed. Tandem listens on loopback by default: put a
-TLS-terminating reverse proxy (nginx, Caddy) in front and point `WEBHOOK_URL` at it.
-Redelivered updates (Telegram retries when we answer slowly) are harmless: each update id is
-processed once (see bot.service).
+Tandem's own handler (bot.intake, on tornado) does the HTTP part: the webhook is registered with
+`secret_token`; a request whose `X-Telegram-Bot-Api-Secret-Token` header is missing or wrong
+gets 403 before its body is read; bodies over a megabyte get 413, anything that is not an
+update 400 (the body is never logged); 200 only once the update is stored in the inbox.
+Tandem listens on loopback by default: put a TLS-terminating reverse proxy (nginx, Caddy) in
+front and point `WEBHOOK_URL` at it. Redelivered updates (Telegram retries when we answer
+slowly) are harmless: each update id is processed once (see bot.service).
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from urllib.parse import urlparse
 
 from telegram.ext import Application
 
+from bot.intake import ALLOWED_UPDATES, SECRET_HEADER, serve
 from bot.settings import Settings, SettingsError
 
-ALLOWED_UPDATES = ["message", "callback_query"]
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+__all__ = ["ALLOWED_UPDATES", "SECRET_HEADER", "run_webhook", "webhook_options"]
 
 
 def webhook_options(settings: Settings) -> dict[str, Any]:
@@ -44,5 +46,11 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
 
 
 def run_webhook(application: Application, settings: Settings) -> None:
-    """Serve updates over HTTP until stopped (blocking, like `run_polling`)."""
-    application.run_webhook(**webhook_options(settings))
+    """Serve updates over HTTP until SIGINT or SIGTERM (blocking)."""
+    webhook_options(settings)
+    asyncio.run(serve(application, application.bot_data["intake"], settings, webhook=True))
+
+
+def run_polling(application: Application, settings: Settings) -> None:
+    """Long-poll for updates until SIGINT or SIGTERM (blocking)."""
+    asyncio.run(serve(application, application.bot_data["intake"], settings, webhook=False))

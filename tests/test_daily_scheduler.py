@@ -458,3 +458,62 @@ async def test_the_tick_forgets_update_ids_older_than_a_week_once_an_hour(
     assert (await scheduler.tick()).updates_pruned == 0  # not again within the hour
     clock.now += timedelta(minutes=31)
     assert (await scheduler.tick()).updates_pruned == 1
+
+
+async def test_a_crash_while_prompts_wait_for_tokens_leaves_them_claimed_and_taken_back_at_once(
+    database: Engine, content: Content, standin: BotApiStandIn
+) -> None:
+    from bot.storage.deliveries import STATUS_CLAIMED
+    from bot.storage.transit import TransitStore
+
+    people = add_people(database, 6, due=DUE_TODAY)
+    clock = Clock(DUE_TODAY + timedelta(seconds=20))
+    slow = ConversationFirstRateLimiter(SendBudget(2, burst=1))  # two prompts a second
+    async with ExtBot(TOKEN, base_url=standin.base_url, rate_limiter=slow) as slow_bot:
+        ledger = DeliveryLedger(database, content.section("daily").prompts, owner="worker-a")
+        scheduler = DailyPromptScheduler(
+            content, ledger, slow_bot, send_rate=2, tick_seconds=30, clock=clock
+        )
+        tick = asyncio.create_task(scheduler.tick())
+        for _ in range(500):
+            if standin.sent():
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.1)
+        tick.cancel()  # the process dies while the others wait for their token
+        with pytest.raises(asyncio.CancelledError):
+            await tick
+    waiting = statuses(database)
+    # Only what reached Telegram is marked; nobody waiting for a token was marked "sending".
+    assert waiting[STATUS_SENT] == len(standin.sent())
+    assert waiting.get("sending", 0) == 0
+    assert waiting[STATUS_CLAIMED] == 6 - waiting[STATUS_SENT]
+
+    # The same worker starts again: its own claims are taken back at once, not after the lease.
+    taken = TransitStore(database, NoCipherForTests(), "worker-a").take_over_own(clock.now)
+    assert taken == (0, waiting[STATUS_CLAIMED])
+    async with ExtBot(
+        TOKEN,
+        base_url=standin.base_url,
+        rate_limiter=ConversationFirstRateLimiter(SendBudget(200)),
+    ) as fast_bot:
+        restarted = DailyPromptScheduler(
+            content,
+            DeliveryLedger(database, content.section("daily").prompts, owner="worker-a"),
+            fast_bot,
+            send_rate=200,
+            tick_seconds=30,
+            clock=clock,
+        )
+        await restarted.tick()
+    assert sent_per_chat(standin) == Counter({user_id: 1 for user_id in people})
+
+
+class NoCipherForTests:
+    """The take-over touches no text: any cipher will do."""
+
+    def encrypt(self, text: str) -> str:
+        return text
+
+    def decrypt(self, stored: str) -> str:
+        return stored

@@ -115,17 +115,17 @@ def test_tidy_deletes_young_messages_skips_refusals_and_auto_tidy_survives_resta
     with BotApiStandIn() as standin:
         bot = start_bot(standin, database)
         try:
-            person = [standin.send_text(USER, "/start")]
+            person = [standin.message_id_of(standin.send_text(USER, "/start"))]
             standin.wait_for_messages(USER, 2)
             standin.press(USER, payload_of(standin, "Yes, keep"))
             standin.wait_for_messages(USER, 3)
-            words_id = standin.send_text(USER, WORDS)
+            words_id = standin.message_id_of(standin.send_text(USER, WORDS))
             person.append(words_id)
             standin.wait_for(lambda s: len(recorded(url)) >= len(s.sent(USER)) + 2, 15)
             add_old_rows(url)
             standin.refused_deletes.add(words_id)  # e.g. the person already deleted it
 
-            person.append(standin.send_text(USER, "/tidy"))
+            person.append(standin.message_id_of(standin.send_text(USER, "/tidy")))
             standin.wait_for(lambda s: "What it can't remove" in s.sent(USER)[-1].text)
             before_tidy = sent_ids(standin) | set(person)
             standin.press(USER, payload_of(standin, "Tidy now"))

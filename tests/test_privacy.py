@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import insert
 
 from bot.app import Runtime
-from bot.storage.models import Base, Delivery
+from bot.storage.models import TRANSIENT_TABLES, Base, Delivery
 from bot.storage.sql_store import personal_tables
 from bot.tidy import MessageLog
 from flows.events import Reply
@@ -168,6 +168,8 @@ def test_delete_removes_every_row_about_the_person_and_the_next_message_starts_f
     assert {table.name for table in personal_tables()} == {t.name for t in with_user_id}
     before = all_rows(runtime.database)
     for table in with_user_id:  # the person has rows in every one of them before /delete
+        if table.name in TRANSIENT_TABLES:
+            continue  # messages in transit: empty between events (tests/test_outbox.py)
         assert [r for r in before[table.name] if r["user_id"] == chat.user_id], table.name
     chat.command("delete")
     chat.press("Yes, delete")

@@ -44,8 +44,19 @@ async def test_flood_limit_on_a_reply_waits_and_retries(
     assert len(sends) == 2 and "/reflect" in sends[-1].text
 
 
+def outbox_rows(tandem: Runtime) -> int:
+    tandem.service.flush_sent()  # sent rows are deleted with the next transaction
+    with tandem.database.connect() as connection:
+        return int(connection.execute(text("SELECT count(*) FROM outbox")).scalar_one())
+
+
+def make_due(tandem: Runtime) -> None:
+    with tandem.database.begin() as connection:
+        connection.execute(text("UPDATE outbox SET lease_until = '2000-01-01 00:00:00'"))
+
+
 async def test_timeouts_are_retried_a_bounded_number_of_times(
-    application: Application, recorder: RecordingRequest
+    application: Application, recorder: RecordingRequest, tandem: Runtime
 ) -> None:
     recorder.time_out_next("sendMessage", times=2)
     await say(application, "/help")
@@ -53,8 +64,14 @@ async def test_timeouts_are_retried_a_bounded_number_of_times(
     assert len(sends) == 3  # two timeouts, then delivered
 
     recorder.calls.clear()
-    recorder.time_out_next("sendMessage", times=10)
-    await say(application, "/help")  # gives up after three tries; the error handler apologises
+    recorder.time_out_next("sendMessage", times=3)
+    await say(application, "/help")  # gives up after three tries: the outbox keeps the reply
     sends = [c for c in recorder.calls if c.method == "sendMessage"]
-    assert ["/reflect" in c.text for c in sends[:3]] == [True, True, True]
-    assert len(sends) == 6  # and the apology, tried three times too, all bounded
+    assert ["/reflect" in c.text for c in sends] == [True, True, True]
+    assert outbox_rows(tandem) == 1
+
+    make_due(tandem)  # the pause is over: the sweep sends it, once
+    assert await application.bot_data["adapter"].sweep.sweep() == 1
+    sends = [c for c in recorder.calls if c.method == "sendMessage"]
+    assert len(sends) == 4 and "/reflect" in sends[-1].text
+    assert outbox_rows(tandem) == 0

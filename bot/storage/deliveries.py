@@ -14,7 +14,9 @@ whole database).
 Sending happens outside the claiming transaction (no lock is held during HTTP). A claimed row
 is leased to its sender until `retry_at`; if the process dies before it starts sending, the
 lease runs out and any worker picks the row up again, if it is still the person's local day.
-Right before the HTTP request the row becomes `sending` (fenced by its attempt number, so a
+A restarted worker takes its own claimed rows back at once (`owner`, see
+bot.storage.transit.TransitStore.take_over_own). Once the sender holds its rate-limit token,
+right before the HTTP request, the row becomes `sending` (fenced by its attempt number, so a
 sender whose lease was taken over stands back). Only a process that dies during that request
 leaves a row whose fate nobody knows; it stays `sending` and is not repeated: Tandem prefers
 a missing prompt on that one day to a prompt sent twice.
@@ -112,8 +114,10 @@ class DeliveryLedger:
         lease: timedelta = DEFAULT_LEASE,
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
         rng: random.Random | None = None,
+        owner: str | None = None,
     ) -> None:
         self.database = database
+        self.owner = owner  # this worker's name, so that it takes its claims back at restart
         self.prompts = tuple(prompts)
         self.lease = lease
         self.max_attempts = max_attempts
@@ -224,6 +228,7 @@ class DeliveryLedger:
                     "attempts": 1,
                     "claimed_at": now,
                     "retry_at": now + self.lease,
+                    "owner": self.owner,
                 }
             )
         maker = pg_insert if self.is_postgresql else sqlite_insert
@@ -338,6 +343,8 @@ class DeliveryLedger:
                         )
                     )
             if outcomes:
+                for outcome in outcomes:
+                    outcome["b_owner"] = self.owner
                 connection.execute(_outcome_statement(), outcomes)
             return ClaimBatch(claimed, len(rows))
 
@@ -451,5 +458,6 @@ def _outcome_statement() -> Any:
             status=bindparam("b_status"),
             attempts=bindparam("b_attempts"),
             retry_at=bindparam("b_retry"),
+            owner=bindparam("b_owner"),
         )
     )

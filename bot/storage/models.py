@@ -140,6 +140,9 @@ class Delivery(Base):
     claimed_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     retry_at: Mapped[datetime | None] = mapped_column(index=True)
+    # The worker that claimed it (WORKER_NAME): a restarted worker takes its own rows back at
+    # once instead of waiting out their lease.
+    owner: Mapped[str | None] = mapped_column(String(64))
 
 
 class ProcessedUpdate(Base):
@@ -170,6 +173,49 @@ class ChatMessage(Base):
     sent_at: Mapped[datetime] = mapped_column(index=True)
     tidy_due_at: Mapped[datetime | None] = mapped_column(index=True)
 
+
+class OutboxMessage(Base):
+    """The replies of one handled event, stored with its effects and deleted once sent.
+
+    `payload` is the replies as JSON, encrypted through the store's cipher (a reply may quote
+    the person's words). No foreign key on `user_id`: the reply confirming /delete is stored
+    after the person's rows are gone. `lease_until` says when another sender may take the row
+    over; `steps_done` how many Bot API calls of it already went out.
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    update_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    payload: Mapped[str] = mapped_column(Text)
+    steps_done: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime] = mapped_column(index=True)
+    created_at: Mapped[datetime]
+
+
+class InboxUpdate(Base):
+    """An update received from Telegram and not yet handled (deleted in the handling transaction).
+
+    Updates are written here before Telegram is told they arrived (the next getUpdates offset,
+    or the webhook's 200), so a crash in between loses nothing. `payload` is the update's JSON
+    through the store's cipher: it holds the person's words.
+    """
+
+    __tablename__ = "inbox"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    payload: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime]
+
+
+# Tables that only carry messages in transit (empty once everything is handled and sent). They
+# have a `user_id`, so /delete, /export and key rotation cover them like the others.
+TRANSIENT_TABLES = ("outbox", "inbox")
 
 # Every table holding data about a person, for /export and /delete.
 

@@ -11,10 +11,10 @@ from typing import cast
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, Table, and_, func, select
+from sqlalchemy import Connection, Engine, Table, and_, func, inspect, select
 
 from bot.storage.database import alembic_config
-from bot.storage.models import Delivery, User
+from bot.storage.models import Delivery, OutboxMessage, User
 
 users = cast(Table, User.__table__)
 deliveries = cast(Table, Delivery.__table__)
@@ -94,3 +94,12 @@ def read_schema_version(database: Engine) -> SchemaVersion:
     with database.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
     return SchemaVersion(current, head)
+
+
+def count_outbox(database: Engine) -> int | None:
+    """Reply sets stored and not yet sent (None while the outbox table does not exist)."""
+    with database.connect() as connection:
+        if not inspect(connection).has_table(OutboxMessage.__tablename__):
+            return None
+        count = select(func.count()).select_from(OutboxMessage)
+        return int(connection.execute(count).scalar_one())

@@ -79,6 +79,7 @@ class BotApiStandIn:
     refused_deletes: set[int] = field(default_factory=set)  # message ids Telegram won't delete
     _lock: threading.Condition = field(default_factory=threading.Condition)
     _message_ids: count = field(default_factory=lambda: count(1))
+    message_ids_by_update: dict[int, int] = field(default_factory=dict)
     _server: ThreadingHTTPServer | None = None
 
     # Lifecycle
@@ -127,15 +128,24 @@ class BotApiStandIn:
     # The simulated person
 
     def send_text(self, user_id: int, text: str) -> int:
-        """Queue a private message (a command if it starts with '/'); returns its message id."""
+        """Queue a private message (a command if it starts with '/'); returns its update id (its
+        message id is `message_id_of(update_id)`)."""
         with self._lock:
             message_id = next(self._message_ids)
-        self._queue(message_update(user_id, text, message_id=message_id, date=int(time.time())))
-        return message_id
+        update = message_update(user_id, text, message_id=message_id, date=int(time.time()))
+        self.message_ids_by_update[int(update["update_id"])] = message_id
+        self._queue(update)
+        return int(update["update_id"])
 
-    def press(self, user_id: int, payload: str) -> None:
-        """Queue a button press."""
-        self._queue(button_update(user_id, payload))
+    def message_id_of(self, update_id: int) -> int:
+        """The message id of a message queued with `send_text`."""
+        return self.message_ids_by_update[update_id]
+
+    def press(self, user_id: int, payload: str) -> int:
+        """Queue a button press; returns its update id."""
+        update = button_update(user_id, payload)
+        self._queue(update)
+        return int(update["update_id"])
 
     def _queue(self, update: dict[str, Any]) -> None:
         with self._lock:

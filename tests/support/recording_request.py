@@ -67,11 +67,21 @@ class RecordingRequest(BaseRequest):
     timeouts: dict[str, int] = field(default_factory=dict)  # method -> calls left to time out
     photos: list[bytes] = field(default_factory=list)  # every uploaded photo, as sent
 
+    passes: dict[str, int] = field(default_factory=dict)  # method -> calls to let through first
+
     def fail_next(
-        self, method: str, status: int, description: str, retry_after: int | None = None
+        self,
+        method: str,
+        status: int,
+        description: str,
+        retry_after: int | None = None,
+        *,
+        after: int = 0,
     ) -> None:
-        """Answer the next call of `method` with a Bot API error."""
+        """Answer the next call of `method` (after `after` successful ones) with an error."""
         self.planned_errors.setdefault(method, []).append((status, description, retry_after))
+        if after:
+            self.passes[method] = after
 
     def time_out_next(self, method: str, times: int = 1) -> None:
         """Let the next `times` calls of `method` time out."""
@@ -110,7 +120,9 @@ class RecordingRequest(BaseRequest):
             self.timeouts[api_method] -= 1
             raise TimedOut()
         planned = self.planned_errors.get(api_method)
-        if planned:
+        if planned and self.passes.get(api_method):
+            self.passes[api_method] -= 1
+        elif planned:
             status, description, retry_after = planned.pop(0)
             body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
             if retry_after is not None:

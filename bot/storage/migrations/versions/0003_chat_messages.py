@@ -4,7 +4,7 @@ Revision ID: 0003
 Revises: 0001
 Create Date: 2026-11-29 02:30:00.000000
 
-Only `down_revision` depends on what came before: this revision touches no other table.
+It follows 0002 (outbox and inbox) and touches no other table.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from alembic import op
 import bot.storage.models
 
 revision: str = "0003"
-down_revision: str | None = "0001"
+down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
