@@ -101,10 +101,10 @@ async def test_metrics_count_updates_by_kind_without_personal_data(
 async def test_a_failing_update_counts_as_an_error(
     tandem: Runtime, application: Application, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(event: object) -> list[object]:
-        raise RuntimeError("the database fell over")
+    def broken(event: object, **kwargs: object) -> list[object]:
+        raise RuntimeError("the engine fell over")  # not a transient database failure
 
-    monkeypatch.setattr(tandem.service, "process", broken)
+    monkeypatch.setattr(tandem.service, "handle", broken)
     await push(application, message_update(USER, "/start"))
     registry = tandem.monitor.registry
     assert registry.get_sample_value("tandem_errors_total", {"source": "update"}) == 1

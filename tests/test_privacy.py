@@ -159,7 +159,7 @@ def test_delete_removes_every_row_about_the_person_and_the_next_message_starts_f
     for line in (
         "I want to ask for a raise",
         "they say no",
-        "then I ask what it takes",
+        "if they say no, I ask when we can look at it again",
         "I'd like a raise",
     ):
         chat.send(line)
