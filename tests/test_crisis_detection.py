@@ -285,3 +285,22 @@ def test_the_model_survives_a_trip_through_json() -> None:
         text = normalize(message.text)
         assert copy.help_probability(text) == pytest.approx(model.help_probability(text))
         assert copy.likeliest_kind(text) is model.likeliest_kind(text)
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        "No, I can't take this on.",
+        "I can't do this for you, sorry",
+        "sorry but i cant do this today",
+        "I can't do this weekend, I'm away",
+    ],
+)
+def test_a_refusal_that_names_what_it_refuses_is_calm(refusal: str) -> None:
+    """A practice reply saying no ("can't take this on") is not despair ("can't do this")."""
+    assert assess(refusal).outcome is Outcome.CALM
+
+
+@pytest.mark.parametrize("despair", ["i cant do this anymore", "i just cant do this"])
+def test_cannot_do_this_on_its_own_still_gets_a_check_in(despair: str) -> None:
+    assert assess(despair).outcome is Outcome.CHECK_IN

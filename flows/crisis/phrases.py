@@ -815,7 +815,10 @@ PHRASES: tuple[Phrase, ...] = (
        r"\bcan not (?:do|take|keep doing|handle|cope with) (?:this|it|any of this|this life)"
        r"(?: \w+)?(?: anymore| any more| much longer)\b"
        r"|\b(?:can not|do not know how much longer i can) (?:do|keep doing|take) this\b"
-       r"(?! (?:job|course|class|assignment|homework|project|diet|commute|week|shift))"),
+       # A refusal names what or whom it refuses: "can't take this on" (a task), "can't do
+       # this for you", "can't do this today"; despair stops at "this".
+       r"(?! (?:job|course|class|assignment|homework|project|diet|commute|week|shift|on|for|"
+       r"today|tonight|tomorrow|weekend|time|one|favour|favor)\b)"),
     _p("hopeless", _D, _Q, "on going",
        r"\bi (?:just |really |honestly |simply |truly )?can not (?:go on|keep going)\b",
        unless=r"^ ?(?:like (?:this|that) )?(?:with|about|at|in|for|on|to|without|until|after|"
