@@ -6,6 +6,7 @@ import itertools
 
 from bot.app import Runtime
 from flows.acknowledge import next_variant, notice
+from flows.crisis import default_detector
 from tests.support.chat import ChatDriver
 
 
@@ -55,12 +56,15 @@ def test_plain_thanks_vary_across_a_long_session(chat: ChatDriver) -> None:
 
 
 def test_a_lone_stop_word_is_a_command_not_an_answer(chat: ChatDriver, runtime: Runtime) -> None:
-    """ "stop", "menu", "cancel"... mid-reflection close the session and are never stored."""
+    """ "stop", "menu", "cancel"... mid-reflection close the session and are never stored,
+    and never read as distress (with the crisis detector's learned part loaded)."""
+    default_detector()  # the shared detector, model trained: what a running bot has
     chat.onboard()
     for word in ("stop", "Menu", "cancel."):
         chat.command("reflect", "communication")
         chat.send(word)
         assert "Question 2" not in chat.text
+        assert "ending your life" not in chat.text
         with runtime.database.connect() as connection:
             texts = [row[0] for row in connection.exec_driver_sql("SELECT text FROM entries")]
         assert word not in texts
