@@ -10,8 +10,6 @@ person who blocked the bot (403) is marked inactive, as for daily prompts.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +20,7 @@ from sqlalchemy import Engine as DatabaseEngine
 from sqlalchemy import Table, select, update
 from telegram.error import Forbidden, TelegramError
 
+from bot.periodic import PeriodicJob, run_db
 from bot.rate_limit import BULK
 from bot.storage.models import Preparation, User
 from bot.storage.sql_store import SqlStore
@@ -105,8 +104,10 @@ def notice_reply(content: Content, notice: DueNotice) -> Reply:
     return debrief_notice(content, notice.preparation_id)
 
 
-class PreparationNotices:
+class PreparationNotices(PeriodicJob):
     """The periodic job that sends due cards and debriefs through the bot's bulk lane."""
+
+    name = "preparation-notices"
 
     def __init__(
         self,
@@ -118,37 +119,12 @@ class PreparationNotices:
         in_thread: bool = False,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
+        super().__init__(tick_seconds=tick_seconds)
         self.content = content
         self.database = database
         self.bot = bot
-        self.tick_seconds = tick_seconds
         self.in_thread = in_thread
         self.clock = clock or (lambda: datetime.now(UTC))
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        """Start ticking in the background (from a running event loop)."""
-        if self._task is None:
-            self._task = asyncio.create_task(self.run_forever(), name="preparation-notices")
-
-    async def stop(self) -> None:
-        """Stop ticking."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def run_forever(self) -> None:
-        """Tick, sleep, repeat; a failing tick is logged and the next one tries again."""
-        while True:
-            try:
-                await self.tick()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # the database may be restarting
-                logger.exception("preparation notice tick failed: %s", type(exc).__name__)
-            await asyncio.sleep(self.tick_seconds)
 
     async def tick(self) -> int:
         """Claim and send every due notice; returns how many were sent."""
@@ -185,9 +161,7 @@ class PreparationNotices:
             SqlStore(connection).mark_inactive(user_id)
 
     async def _db(self, function: Callable[..., T], *args: Any) -> T:
-        if self.in_thread:
-            return await asyncio.to_thread(function, *args)
-        return function(*args)
+        return await run_db(self.in_thread, function, *args)
 
 
 def build_preparation_notices(runtime: Any, bot: Any) -> PreparationNotices:

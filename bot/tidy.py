@@ -19,8 +19,6 @@ restart loses nothing.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -33,6 +31,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from telegram.error import Forbidden, TelegramError
 
+from bot.periodic import PeriodicJob, run_db
 from bot.rate_limit import BULK
 from bot.storage.models import ChatMessage, User
 from flows.discreet import auto_tidy_delay
@@ -218,43 +217,19 @@ class ChatTidier:
         return report
 
     async def run_db(self, function: Callable[..., T], *args: Any) -> T:
-        if self.in_thread:
-            return await asyncio.to_thread(function, *args)
-        return function(*args)
+        """A database call, off the event loop when `in_thread`."""
+        return await run_db(self.in_thread, function, *args)
 
 
-class TidyJob:
+class TidyJob(PeriodicJob):
     """The periodic job: prunes rows older than 48 hours and auto-tidies due chats."""
 
+    name = "tidy"
+
     def __init__(self, tidier: ChatTidier, bot: Any, *, tick_seconds: float) -> None:
+        super().__init__(tick_seconds=tick_seconds)
         self.tidier = tidier
         self.bot = bot
-        self.tick_seconds = tick_seconds
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        """Start ticking in the background (call from a running event loop)."""
-        if self._task is None:
-            self._task = asyncio.create_task(self.run_forever(), name="tidy")
-
-    async def stop(self) -> None:
-        """Stop ticking."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def run_forever(self) -> None:
-        """Tick, sleep, repeat; a failing tick is logged and the next one tries again."""
-        while True:
-            try:
-                await self.tick()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # the database may be restarting; try again next tick
-                logger.exception("tidy tick failed: %s", type(exc).__name__)
-            await asyncio.sleep(self.tick_seconds)
 
     async def tick(self) -> int:
         """Auto-tidy every due chat, then prune old rows; returns how many chats were tidied."""

@@ -304,3 +304,22 @@ def test_a_refusal_that_names_what_it_refuses_is_calm(refusal: str) -> None:
 @pytest.mark.parametrize("despair", ["i cant do this anymore", "i just cant do this"])
 def test_cannot_do_this_on_its_own_still_gets_a_check_in(despair: str) -> None:
     assert assess(despair).outcome is Outcome.CHECK_IN
+
+
+@pytest.mark.parametrize(
+    "need",
+    [
+        "I want some time for myself",
+        "i want to tell her i need sundays for me",
+        "I want to ask my dad for help with rent",
+    ],
+)
+def test_saying_what_you_want_is_calm_with_the_model_loaded(need: str) -> None:
+    """Wants and needs are what Tandem is for; "I want to..." is not "I want to die"."""
+    assert default_detector().assess(need).outcome is Outcome.CALM
+
+
+@pytest.mark.parametrize("fear", ["he scares me", "my dad really frightens me"])
+def test_a_person_who_frightens_them_gets_a_check_in(fear: str) -> None:
+    reading = default_detector().assess(fear)
+    assert (reading.outcome, reading.kind) == (Outcome.CHECK_IN, CrisisKind.FEAR)

@@ -799,6 +799,10 @@ PHRASES: tuple[Phrase, ...] = (
        r"|\b(?:screams|shouts|yells|smashes|breaks things|broke my phone|smashed a mug)\b"
        r"(?=.*\b(?:until i|when i|if i|say no|ask|refuse|take it back|so i)\b)"
        r"|\bbroke my phone\b"),
+    # Fear of a person said with them as the subject: "he scares me", "my dad frightens me".
+    _p("fear", _F, _Q, "scares frightens terrifies scaring frightening terrifying",
+       rf"\b{_ABUSER} (?:really |honestly |actually |sometimes |genuinely )?"
+       r"(?:scares|frightens|terrifies|is scaring|is frightening|is terrifying) (?:me|us)\b"),
     _p("fear", _F, _Q, "react reaction",
        r"\b(?:scared|afraid|terrified|frightened) (?:of )?how (?:he|she|my (?:husband|wife|"
        r"partner|boyfriend|girlfriend)) (?:will|would|might|is going to) react\b"),
