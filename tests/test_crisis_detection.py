@@ -323,3 +323,9 @@ def test_saying_what_you_want_is_calm_with_the_model_loaded(need: str) -> None:
 def test_a_person_who_frightens_them_gets_a_check_in(fear: str) -> None:
     reading = default_detector().assess(fear)
     assert (reading.outcome, reading.kind) == (Outcome.CHECK_IN, CrisisKind.FEAR)
+
+
+@pytest.mark.parametrize("plain", ["not kept again", "kept now", "ok whatever then"])
+def test_a_few_plain_words_are_not_read_by_the_model(plain: str) -> None:
+    """With little to read, the model leans on its prior (mostly danger); it is not asked."""
+    assert default_detector().assess(plain).outcome is Outcome.CALM

@@ -58,6 +58,8 @@ CHECK_IN_THRESHOLD = 0.65
 _PLAIN_WORDS_THRESHOLD = 0.8
 # Fewer words than this need the surer threshold too (see `assess`).
 _MODEL_MIN_WORDS = 3
+# Without a word of danger or distress, the model reads nothing shorter than this.
+_PLAIN_MIN_WORDS = 6
 # Phrases whose matches a joke marker or a film does not undo: nobody jokes about pills
 # lined up or a date picked.
 _SERIOUS_FAMILIES = frozenset({"plan", "means", "place", "method search", "time", "goodbye"})
@@ -186,11 +188,16 @@ class CrisisDetector:
         scored = normalized[:_MODEL_CHARS]
         # Without a single word of danger or distress the model must be surer: "my sister
         # asked again and i said no" reads much like the fear messages it learned from.
-        # One or two words are little to go on ("stop" typed to leave a question), so they too
-        # need the surer reading.
-        short = len([word for word in words if word != "."]) < _MODEL_MIN_WORDS
-        concern = shows_concern(normalized) and not short
-        threshold = self.threshold if concern else _PLAIN_WORDS_THRESHOLD
+        count = len([word for word in words if word != "."])
+        concern = shows_concern(normalized)
+        if not concern and count < _PLAIN_MIN_WORDS:
+            # A few plain words give the model almost nothing to read ("not kept again"), and
+            # then its answer leans on what it saw most often in training, which is danger.
+            return CALM
+        # One or two words are little to go on ("stop" typed to leave a question), so they
+        # need the surer reading too.
+        sure = concern and count >= _MODEL_MIN_WORDS
+        threshold = self.threshold if sure else _PLAIN_WORDS_THRESHOLD
         if self.model.help_probability(scored) < threshold:
             return CALM
         other = mostly_about_someone_else(scored)
