@@ -329,3 +329,14 @@ def test_a_person_who_frightens_them_gets_a_check_in(fear: str) -> None:
 def test_a_few_plain_words_are_not_read_by_the_model(plain: str) -> None:
     """With little to read, the model leans on its prior (mostly danger); it is not asked."""
     assert default_detector().assess(plain).outcome is Outcome.CALM
+
+
+@pytest.mark.parametrize("reply", ["Not tonight.", "no I can't... well ok fine, I'll do it"])
+def test_everyday_practice_replies_are_calm(reply: str) -> None:
+    """A short no and a reluctant yes are what practice is about, not danger."""
+    assert default_detector().assess(reply).outcome is Outcome.CALM
+
+
+@pytest.mark.parametrize("plan", ["i'm going to do it tonight", "I've decided to do it"])
+def test_a_plan_with_its_time_or_resolve_is_still_a_crisis(plan: str) -> None:
+    assert default_detector().assess(plan).outcome is Outcome.CRISIS

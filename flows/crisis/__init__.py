@@ -56,7 +56,8 @@ __all__ = [
 # by cross-validation on the development set (docs/crisis-detection.md).
 CHECK_IN_THRESHOLD = 0.65
 _PLAIN_WORDS_THRESHOLD = 0.8
-# Fewer words than this need the surer threshold too (see `assess`).
+# The model reads no message shorter than this: one or two words ("stop", "not tonight")
+# give it nothing but its prior, which leans to danger. Danger in a word or two is a phrase.
 _MODEL_MIN_WORDS = 3
 # Without a word of danger or distress, the model reads nothing shorter than this.
 _PLAIN_MIN_WORDS = 6
@@ -190,14 +191,11 @@ class CrisisDetector:
         # asked again and i said no" reads much like the fear messages it learned from.
         count = len([word for word in words if word != "."])
         concern = shows_concern(normalized)
-        if not concern and count < _PLAIN_MIN_WORDS:
+        if count < _MODEL_MIN_WORDS or (not concern and count < _PLAIN_MIN_WORDS):
             # A few plain words give the model almost nothing to read ("not kept again"), and
             # then its answer leans on what it saw most often in training, which is danger.
             return CALM
-        # One or two words are little to go on ("stop" typed to leave a question), so they
-        # need the surer reading too.
-        sure = concern and count >= _MODEL_MIN_WORDS
-        threshold = self.threshold if sure else _PLAIN_WORDS_THRESHOLD
+        threshold = self.threshold if concern else _PLAIN_WORDS_THRESHOLD
         if self.model.help_probability(scored) < threshold:
             return CALM
         other = mostly_about_someone_else(scored)

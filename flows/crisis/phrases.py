@@ -340,8 +340,13 @@ PHRASES: tuple[Phrase, ...] = (
        r"(?:by|if) (?:i )?(?:disappearing|disappear|leaving|dying|die|going|not being|ending)\b"),
     _p("plan", _S, _C, "date day",
        r"\b(?:picked|chosen|chose|set) (?:a|the) (?:date|day|time)\b"),
+    # "I'm going to do it tonight", "I've decided to do it"; a bare "ok fine, I'll do it" is
+    # the everyday yes that practice is about, so "will" and "going to" need a time.
     _p("plan", _S, _C, "it",
-       r"\b(?:going to|gonna|will|about to|ready to|decided to) (?:do it|go through with it)\b"
+       r"\b(?:about to|ready to|decided to) (?:do it|go through with it)\b"
+       r"|\b(?:going to|gonna|will) go through with it\b"
+       r"|\b(?:going to|gonna|will) do it (?:tonight|today|now|soon|this weekend|when (?:they|"
+       r"he|she|everyone) (?:is|are) (?:asleep|gone|out))\b"
        r"(?! (?:later|tomorrow morning|at work|properly|again and|for (?:you|him|her)))",
        unless=r"^ ?(?:for|with|to (?:the|my)|and (?:then|see)|at work|in the morning)\b"),
     _p("plan", _S, _C, "permanent sure",
@@ -483,8 +488,9 @@ PHRASES: tuple[Phrase, ...] = (
        r"|\b(?:thinking about|think about|thoughts of|urges? to) (?:hurting|harming|cutting|"
        r"burning) myself\b"),
     _p("self-harm described", _H, _C, "myself",
-       r"\bi (?:cut|burn|burned|burnt|harm|harmed|hurt|scratch|scratched|hit|punch|punched|"
-       r"starve|starved|bite|bit) myself\b",
+       # The "i" may be dropped, as in a text typed in a hurry: "cut myself again".
+       r"(?:\bi |^|\. )(?:cut|burn|burned|burnt|harm|harmed|hurt|scratch|scratched|hit|punch|"
+       r"punched|starve|starved|bite|bit) myself\b",
        unless=(
            r"^(?: \w+){0,4} ?(?:shaving|cooking|chopping|slicing|gardening|gym|playing|"
            r"running|training|football|soccer|accident|accidentally|fell|falling|slipped|"
