@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import yaml
 
 from content.faq import FaqContent
-from flows.crisis import assess
+from flows.crisis import Outcome, assess
 from flows.faq_matcher import FaqMatcher
 from flows.small_talk import recognize
 
@@ -586,7 +586,9 @@ class Router:
             "feeling": find_feeling(words),
             "theme": find_theme(words),
         }
-        if self.use_crisis_rules and assess(text).needs_help:
+        # Only a clear crisis: a check-in is a question the safety layer asks first, and a
+        # message that comes on after "No, I'm safe" is a share to be heard, not a crisis.
+        if self.use_crisis_rules and assess(text).outcome is Outcome.CRISIS:
             return Reading("crisis", **details)
         plain = " ".join(_NOT_WORDS.sub(" ", words).split())
         if recognize(text) in ("greeting", "thanks") or not plain or _SMALL_TALK.match(plain):

@@ -54,8 +54,14 @@ def test_interrupts_run_by_priority_then_in_registration_order(content: Content)
 def test_the_features_interrupts_run_in_their_declared_order(content: Content) -> None:
     engine = build_engine(content)
     names = [getattr(i, "__name__", type(i).__name__) for i in engine.interrupts]
-    assert names[:3] == ["forget_held_question", "plan_words_interrupt", "SafetyInterrupt"]
-    assert [r.priority for r in engine.registered_interrupts][:3] == [
+    assert names[:4] == [
+        "forget_held_question",
+        "forget_held_words",
+        "plan_words_interrupt",
+        "SafetyInterrupt",
+    ]
+    assert [r.priority for r in engine.registered_interrupts][:4] == [
+        Priority.TIDY,
         Priority.TIDY,
         Priority.SAFETY_PLAN_WORDS,
         Priority.CRISIS,

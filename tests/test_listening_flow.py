@@ -271,7 +271,9 @@ def test_a_win_without_consent_is_counted_but_no_words_are_offered_to_keep(
 ) -> None:
     """The count needs no words; keeping them needs consent."""
     at_menu(chat, consent=False)
-    chat.send("i did it. i told my mom i wont be coming every sunday anymore")
+    # (A win said as "i did it ... anymore" draws the safety check-in first: see
+    # docs/crisis-detection.md, "Known false alarms".)
+    chat.send("i told my mom i wont be coming every sunday. felt scary but i did it")
     assert "first time you've told me about" in chat.text
     assert "Keep it in my journal" not in chat.labels()
     assert prefs(runtime)["listening_wins"] == 1
@@ -285,7 +287,7 @@ def test_what_the_classifier_alone_reads_as_crisis_is_heard_with_help_one_tap_aw
     (the router defers to safety rather than answering crisis itself)."""
     monkeypatch.setattr(free_text, "read", lambda turn, text: Reading("crisis", person="partner"))
     at_menu(chat)
-    chat.send("everything is grey lately and he keeps making it worse")
+    chat.send("he keeps forgetting my birthday and making plans without me")
     assert "your partner" in chat.text
     assert "/sos" in chat.text
     chat.press("Help right now")

@@ -200,7 +200,9 @@ def test_development_floors_by_cross_validation(dev_figures: Figures) -> None:
     """Cross-validated on the development set (figures of docs/listening.md, a little under)."""
     figures = dev_figures
     assert figures.accuracy >= 0.88
-    assert figures.share_recall >= 0.88
+    # 0.909 with the placeholder detector; the new crisis detector reads a few dev shares as a
+    # crisis (its known false alarms, docs/crisis-detection.md), so they go to safety first.
+    assert figures.share_recall >= 0.86
     assert figures.shares_outside <= 2
     assert figures.rehearse_rate >= 0.97
     assert figures.area_rate >= 0.97
