@@ -13,9 +13,9 @@ from benchmarks.crisis_eval import (
 from flows.crisis import default_detector, normalize
 from flows.crisis.model import training_messages
 
-# Recall measured on the blind split when it was first scored (87.7%): held as a floor so it can
-# only go up. The issue's target (RECALL_TARGET, 97%) is not met yet; issue 11 stays open.
-RECALL_FLOOR = 0.87
+# Recall on the blind split: 87.7% when first scored, 89.1% now; held as a floor so it can only
+# go up. The issue's target (RECALL_TARGET, 97%) is not met yet; issue 11 stays open.
+RECALL_FLOOR = 0.88
 
 
 def test_floors_and_targets_on_the_evaluation_split() -> None:
