@@ -28,7 +28,7 @@ from transitions import EventData
 from content import Content
 from content.practice import CONTEXTS, DIMENSIONS, PracticeContent, Scenario
 from flows.acknowledge import next_variant
-from flows.crisis import Assessment, CrisisKind, Outcome
+from flows.crisis import Assessment, CrisisKind
 from flows.engine import Engine
 from flows.events import Button
 from flows.flow import Flow, event_arg, turn_of
@@ -51,7 +51,11 @@ from flows.practice_ladder import (
     level_after,
     pool_restarts,
 )
-from flows.safety import ask_country_once, country_of, hold, show_crisis
+from flows.safety import (
+    answer_danger_in_rehearsal,
+    ask_country_once,
+    country_of,
+)
 from flows.turn import Turn
 
 ENTRY_KIND = "practice"
@@ -502,13 +506,8 @@ class PracticeFlow(Flow):
         turn.ctx.pop("scenario", None)
         turn.ctx.pop("debrief", None)
         self.fire(turn, "safety_stop")
-        crisis_now = assessment.outcome is Outcome.CRISIS and kind is CrisisKind.VIOLENCE
-        if crisis_now or kind is CrisisKind.SEXUAL_VIOLENCE:
-            show_crisis(turn, kind.value, held=hold(turn))
-            return True
-        turn.reply("\n\n".join([turn.say("practice.safety.fear_note"), safety_resources(turn)]))
-        ask_country_once(turn, SAFETY_RESOURCE_KIND)
-        self.held_message(turn)
+        if not answer_danger_in_rehearsal(turn, assessment, turn.say("practice.safety.fear_note")):
+            self.held_message(turn)
         return True
 
     def held_message(self, turn: Turn) -> None:

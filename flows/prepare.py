@@ -22,7 +22,7 @@ from typing import Any, cast
 from content import Content
 from content.practice import CONTEXTS
 from content.prepare import PrepareContent
-from flows.crisis import Assessment, CrisisKind, Outcome
+from flows.crisis import Assessment, CrisisKind
 from flows.daily_schedule import occurrence_utc, zone_for
 from flows.dates import format_date
 from flows.engine import Engine
@@ -44,7 +44,7 @@ from flows.practice import (
 from flows.practice_feedback import find_observations, summarize
 from flows.prepare_when import WhenWords, read_time, read_when
 from flows.privacy import add_privacy_section
-from flows.safety import ask_country_once, hold, show_crisis
+from flows.safety import answer_danger_in_rehearsal, ask_country_once
 from flows.turn import Turn
 
 ENTRY_KIND = "prepare"  # one per preparation saved (a bare note without consent)
@@ -750,13 +750,8 @@ class PrepareFlow(Flow):
         self.drop_held(turn)
         turn.ctx.pop("debrief", None)
         self.fire(turn, "to_held")
-        crisis_now = assessment.outcome is Outcome.CRISIS and kind is CrisisKind.VIOLENCE
-        if crisis_now or kind is CrisisKind.SEXUAL_VIOLENCE:
-            show_crisis(turn, kind.value, held=hold(turn))
-            return True
-        turn.reply("\n\n".join([turn.say("prepare.safety_note"), safety_resources(turn)]))
-        ask_country_once(turn, SAFETY_RESOURCE_KIND)
-        self.held_message(turn)
+        if not answer_danger_in_rehearsal(turn, assessment, turn.say("prepare.safety_note")):
+            self.held_message(turn)
         return True
 
     def held_message(self, turn: Turn) -> None:

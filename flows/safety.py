@@ -231,6 +231,21 @@ def hold(turn: Turn) -> str | None:
 # --- crisis -------------------------------------------------------------------------------------
 
 
+def answer_danger_in_rehearsal(turn: Turn, assessment: Assessment, note: str) -> bool:
+    """Danger typed while rehearsing with someone (practice, prepare): violence read as a crisis,
+    and sexual violence, get the full crisis reply (True); fear gets `note` with the local
+    violence lines and the country question (False: the flow then offers its own choices)."""
+    kind = assessment.kind or CrisisKind.FEAR
+    crisis_now = assessment.outcome is Outcome.CRISIS and kind is CrisisKind.VIOLENCE
+    if crisis_now or kind is CrisisKind.SEXUAL_VIOLENCE:
+        show_crisis(turn, kind.value, held=hold(turn))
+        return True
+    lines = safety_content(turn).resources_text(country_of(turn.user), CrisisKind.VIOLENCE.value)
+    turn.reply("\n\n".join([note, lines]))
+    ask_country_once(turn, CrisisKind.VIOLENCE.value)
+    return False
+
+
 def show_crisis(turn: Turn, kind: str, *, helper: bool = False, held: str | None = None) -> None:
     """The crisis reply (numbers first) with its choices; ask for the country once."""
     pending: dict[str, Any] = {"outcome": Outcome.CRISIS.value, "kind": kind}
