@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,9 +13,8 @@ from bot.storage.deliveries import deliveries
 from bot.storage.sql_store import SqlStore, entries
 from flows.daily_schedule import occurrence_utc, zone_for
 from flows.ports import UserRecord
-from tests.support.bot_api_standin import BotApiStandIn
+from tests.support.bot_api_standin import BotApiStandIn, start_bot_process
 
-ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456789:E2E-daily-token-for-tandem-tests-x"
 USER = 7070
 PROMPT_START = "Your reflection for today is here."
@@ -57,24 +53,6 @@ def add_due_person(database_url: str) -> None:
     engine.dispose()
 
 
-def start_bot(standin: BotApiStandIn, database: Path) -> subprocess.Popen[bytes]:
-    """Run `python -m bot` with a one-second daily tick."""
-    env = {
-        **os.environ,
-        "BOT_TOKEN": TOKEN,
-        "DATABASE_URL": f"sqlite:///{database}",
-        "TELEGRAM_API_BASE_URL": standin.base_url,
-        "TELEGRAM_FILE_BASE_URL": standin.base_url.replace("/bot", "/file/bot"),
-        "DAILY_TICK_SECONDS": "1",
-        "LOG_LEVEL": "INFO",
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
 
 
 def prompts_sent(standin: BotApiStandIn) -> int:
@@ -87,7 +65,7 @@ def test_due_prompt_sent_once_across_a_kill_and_the_answer_is_kept(tmp_path: Pat
     url = f"sqlite:///{database}"
     add_due_person(url)
     with BotApiStandIn() as standin:
-        bot = start_bot(standin, database)
+        bot = start_bot_process(standin, database, TOKEN, DAILY_TICK_SECONDS="1")
         try:
             standin.wait_for(lambda s: prompts_sent(s) == 1)
             prompt = next(c for c in standin.sent(USER) if c.text.startswith(PROMPT_START))
@@ -96,7 +74,7 @@ def test_due_prompt_sent_once_across_a_kill_and_the_answer_is_kept(tmp_path: Pat
             bot.kill()  # no clean shutdown
             bot.wait(timeout=10)
 
-        bot = start_bot(standin, database)
+        bot = start_bot_process(standin, database, TOKEN, DAILY_TICK_SECONDS="1")
         try:
             standin.wait_for(lambda s: sum(1 for c in s.calls if c.method == "setMyCommands") == 2)
             time.sleep(3)  # three ticks of the restarted process

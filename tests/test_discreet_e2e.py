@@ -8,9 +8,6 @@ moved back while the bot is down), and the restarted bot tidies the chat on its 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,42 +15,16 @@ from sqlalchemy import Integer, insert, inspect, select, update
 
 from bot.storage.database import create_database_engine
 from bot.tidy import chat_messages
-from tests.support.bot_api_standin import BotApiStandIn, message_ids_of
+from tests.support.bot_api_standin import BotApiStandIn, message_ids_of, start_bot_process
 
-ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456789:E2E-tidy-token-for-tandem-tests-xx"
 USER = 6160
 WORDS = "my partner reads my phone every night"
 OLD_IDS = (900001, 900002)  # recorded three days ago: too old for Telegram to delete
 
 
-def start_bot(standin: BotApiStandIn, database: Path) -> subprocess.Popen[bytes]:
-    """Run `python -m bot` with a one-second tick (daily prompts and tidying)."""
-    env = {
-        **os.environ,
-        "BOT_TOKEN": TOKEN,
-        "DATABASE_URL": f"sqlite:///{database}",
-        "TELEGRAM_API_BASE_URL": standin.base_url,
-        "TELEGRAM_FILE_BASE_URL": standin.base_url.replace("/bot", "/file/bot"),
-        "DAILY_TICK_SECONDS": "1",
-        "LOG_LEVEL": "INFO",
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
 
 
-def payload_of(standin: BotApiStandIn, label_part: str) -> str:
-    """Callback data of the newest button whose label contains `label_part`."""
-    for call in reversed(standin.sent(USER)):
-        for button in call.buttons:
-            if label_part in button["text"]:
-                return button["callback_data"]
-    raise AssertionError(f"no button {label_part!r} was sent")
 
 
 def sent_ids(standin: BotApiStandIn) -> set[int]:
@@ -113,11 +84,11 @@ def test_tidy_deletes_young_messages_skips_refusals_and_auto_tidy_survives_resta
     database = tmp_path / "tandem.db"
     url = f"sqlite:///{database}"
     with BotApiStandIn() as standin:
-        bot = start_bot(standin, database)
+        bot = start_bot_process(standin, database, TOKEN, DAILY_TICK_SECONDS="1")
         try:
             person = [standin.message_id_of(standin.send_text(USER, "/start"))]
             standin.wait_for_messages(USER, 2)
-            standin.press(USER, payload_of(standin, "Yes, keep"))
+            standin.press(USER, standin.payload_of(USER, "Yes, keep"))
             standin.wait_for_messages(USER, 3)
             words_id = standin.message_id_of(standin.send_text(USER, WORDS))
             person.append(words_id)
@@ -128,7 +99,7 @@ def test_tidy_deletes_young_messages_skips_refusals_and_auto_tidy_survives_resta
             person.append(standin.message_id_of(standin.send_text(USER, "/tidy")))
             standin.wait_for(lambda s: "What it can't remove" in s.sent(USER)[-1].text)
             before_tidy = sent_ids(standin) | set(person)
-            standin.press(USER, payload_of(standin, "Tidy now"))
+            standin.press(USER, standin.payload_of(USER, "Tidy now"))
             standin.wait_for(lambda s: s.sent(USER)[-1].text == "All tidy.")
             after = standin.sent(USER)[-1]
 
@@ -162,7 +133,7 @@ def test_tidy_deletes_young_messages_skips_refusals_and_auto_tidy_survives_resta
 
             standin.send_text(USER, "/discreet")
             standin.wait_for(lambda s: "Auto-tidy: Off" in s.sent(USER)[-1].text)
-            standin.press(USER, payload_of(standin, "After 1 hour"))
+            standin.press(USER, standin.payload_of(USER, "After 1 hour"))
             standin.wait_for(lambda s: "Auto-tidy: After 1 hour" in s.sent(USER)[-1].text)
             last_reply = standin.sent(USER)[-1].message_id
             standin.wait_for(lambda s: any(row[0] == last_reply for row in recorded(url)), 15)
@@ -174,7 +145,7 @@ def test_tidy_deletes_young_messages_skips_refusals_and_auto_tidy_survives_resta
         assert last_reply in waiting
         move_back(url, hours=2)
         messages_before_restart = len(standin.sent(USER))
-        bot = start_bot(standin, database)
+        bot = start_bot_process(standin, database, TOKEN, DAILY_TICK_SECONDS="1")
         try:
             standin.wait_for(lambda s: waiting <= set(s.deleted(USER)), 20)
             standin.wait_for(lambda s: recorded(url) == [], 10)

@@ -12,12 +12,16 @@ from __future__ import annotations
 import email.parser
 import email.policy
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import count
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -146,6 +150,14 @@ class BotApiStandIn:
         update = button_update(user_id, payload)
         self._queue(update)
         return int(update["update_id"])
+
+    def payload_of(self, user_id: int, label_part: str) -> str:
+        """Callback data of the newest button sent to `user_id` whose label has `label_part`."""
+        for call in reversed(self.sent(user_id)):
+            for button in call.buttons:
+                if label_part in button["text"]:
+                    return str(button["callback_data"])
+        raise AssertionError(f"no button {label_part!r} was sent")
 
     def _queue(self, update: dict[str, Any]) -> None:
         with self._lock:
@@ -310,3 +322,29 @@ class BotApiStandIn:
             request.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the bot process was killed mid-request, as the test intended
+
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def start_bot_process(
+    standin: BotApiStandIn, database: Path, token: str, **settings: str
+) -> subprocess.Popen[bytes]:
+    """Run the real `python -m bot` against the stand-in on a SQLite file (extra settings as
+    environment variables, e.g. DAILY_TICK_SECONDS="1")."""
+    env = {
+        **os.environ,
+        "BOT_TOKEN": token,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "TELEGRAM_API_BASE_URL": standin.base_url,
+        "TELEGRAM_FILE_BASE_URL": standin.base_url.replace("/bot", "/file/bot"),
+        "LOG_LEVEL": "INFO",
+        **settings,
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
